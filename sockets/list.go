@@ -1,0 +1,79 @@
+package sockets
+
+import (
+	"errors"
+)
+
+// ErrNotSupported is wrapped by the errors of platforms without a backend.
+var ErrNotSupported = errors.New("not supported")
+
+// Source chooses where a Lister reads sockets from.
+type Source uint8
+
+// Sources.
+const (
+	// Auto uses netlink sock_diag and falls back to /proc/net for each
+	// protocol the kernel's diag modules do not serve.
+	Auto Source = iota
+	// Netlink uses sock_diag only; a protocol it cannot serve is an error.
+	Netlink
+	// Proc reads the /proc/net text files only.
+	Proc
+)
+
+// Query selects sockets. The zero Query selects nothing.
+type Query struct {
+	// Protocols to list; each is listed in the order given, IPv4 before
+	// IPv6 (Unix ignores Families).
+	Protocols []Protocol
+	// IPv4 and IPv6 select the inet families.
+	IPv4, IPv6 bool
+	// Listening and Connected select servers and the rest, in net-tools'
+	// sense (see Socket.Listening). The kernel is asked only for the states
+	// that can match.
+	Listening, Connected bool
+}
+
+// Config is a Lister's seams.
+type Config struct {
+	Source Source
+	// ProcNet is the directory of the /proc/net files; "" means
+	// "/proc/thread-self/net", which follows the calling thread's network
+	// namespace.
+	ProcNet string
+}
+
+// Lister lists sockets.
+type Lister struct {
+	cfg Config
+	b   backend
+}
+
+// backend is what each platform provides.
+type backend interface {
+	walk(q *Query, fn func(*Socket) error) error
+	close() error
+}
+
+// NewLister returns a Lister for cfg. It opens nothing until Walk.
+func NewLister(cfg Config) *Lister {
+	return &Lister{cfg: cfg, b: newBackend(cfg)}
+}
+
+// Walk calls fn for each socket that q selects, protocol by protocol. The
+// *Socket is reused between calls: copy what must outlive the call. An error
+// from fn stops the walk and is returned.
+func (l *Lister) Walk(q Query, fn func(*Socket) error) error {
+	return l.b.walk(&q, fn)
+}
+
+// Close releases the Lister's kernel connections.
+func (l *Lister) Close() error { return l.b.close() }
+
+// wants reports whether q selects s by net-tools' server/connected rule.
+func (q *Query) wants(s *Socket) bool {
+	if s.Listening() {
+		return q.Listening
+	}
+	return q.Connected
+}

@@ -1,0 +1,246 @@
+package sockets
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"syscall"
+
+	"github.com/netstat-go/netstat/internal/linux/procfs"
+	"github.com/netstat-go/netstat/internal/linux/sockdiag"
+)
+
+// Kernel numbers (linux/socket.h, linux/in.h).
+const (
+	afInet  = 2
+	afInet6 = 10
+
+	ipprotoTCP     = 6
+	ipprotoUDP     = 17
+	ipprotoUDPLite = 136
+	ipprotoRaw     = 255
+)
+
+type linuxBackend struct {
+	cfg  Config
+	conn *sockdiag.Conn
+	// noDiag marks netlink as unusable for the whole run (refused).
+	noDiag bool
+	sock   Socket
+}
+
+var _ backend = (*linuxBackend)(nil)
+
+func newBackend(cfg Config) backend {
+	if cfg.ProcNet == "" {
+		cfg.ProcNet = "/proc/thread-self/net"
+	}
+	return &linuxBackend{cfg: cfg}
+}
+
+func (b *linuxBackend) close() error {
+	if b.conn == nil {
+		return nil
+	}
+	err := b.conn.Close()
+	b.conn = nil
+	return err
+}
+
+func (b *linuxBackend) walk(q *Query, fn func(*Socket) error) error {
+	for _, p := range q.Protocols {
+		if p == Unix {
+			if err := b.walkUnix(q, fn); err != nil {
+				return err
+			}
+			continue
+		}
+		for _, fam := range []Family{IPv4, IPv6} {
+			if (fam == IPv4 && !q.IPv4) || (fam == IPv6 && !q.IPv6) {
+				continue
+			}
+			if err := b.walkInet(q, p, fam, fn); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// diag returns the netlink connection, dialling it on first use, or nil when
+// the source is /proc only or netlink was refused (and Auto may fall back).
+func (b *linuxBackend) diag() (*sockdiag.Conn, error) {
+	if b.cfg.Source == Proc || b.noDiag {
+		return nil, nil
+	}
+	if b.conn != nil {
+		return b.conn, nil
+	}
+	c, err := sockdiag.Dial()
+	if err != nil {
+		if b.cfg.Source == Netlink {
+			return nil, fmt.Errorf("netlink sock_diag: %w", err)
+		}
+		b.noDiag = true
+		return nil, nil
+	}
+	b.conn = c
+	return c, nil
+}
+
+// notServed reports whether a dump error means the kernel has no diag
+// handler for that protocol or family (module missing), so /proc is the
+// place to look.
+func notServed(err error) bool {
+	return errors.Is(err, syscall.ENOENT) || errors.Is(err, syscall.EPROTONOSUPPORT) ||
+		errors.Is(err, syscall.EOPNOTSUPP) || errors.Is(err, syscall.EAFNOSUPPORT)
+}
+
+func inetProto(p Protocol) (uint8, string) {
+	switch p {
+	case TCP:
+		return ipprotoTCP, "tcp"
+	case UDP:
+		return ipprotoUDP, "udp"
+	case UDPLite:
+		return ipprotoUDPLite, "udplite"
+	default:
+		return ipprotoRaw, "raw"
+	}
+}
+
+// inetStates is the kernel state mask that can hold the sockets q wants.
+func inetStates(q *Query, p Protocol) uint32 {
+	var m uint32
+	if p == TCP {
+		if q.Listening {
+			m |= 1<<Listen | 1<<Close
+		}
+		if q.Connected {
+			m |= uint32(AllStates) &^ (1 << Listen)
+		}
+		return m
+	}
+	if q.Listening {
+		m |= 1 << Close
+	}
+	if q.Connected {
+		m |= uint32(AllStates) &^ (1 << Close)
+	}
+	return m
+}
+
+func (b *linuxBackend) walkInet(q *Query, p Protocol, fam Family, fn func(*Socket) error) error {
+	proto, file := inetProto(p)
+	c, err := b.diag()
+	if err != nil {
+		return err
+	}
+	if c != nil {
+		af := uint8(afInet)
+		if fam == IPv6 {
+			af = afInet6
+		}
+		req := sockdiag.InetRequest(1, af, proto, inetStates(q, p), 0)
+		var m sockdiag.InetMsg
+		s := &b.sock
+		err := c.Dump(req, func(payload []byte) error {
+			if err := sockdiag.DecodeInet(payload, &m); err != nil {
+				return err
+			}
+			fromInetMsg(s, &m, p)
+			if !q.wants(s) {
+				return nil
+			}
+			return fn(s)
+		})
+		if err == nil {
+			return nil
+		}
+		if !notServed(err) || b.cfg.Source == Netlink {
+			return fmt.Errorf("sock_diag %s dump: %w", file+famSuffix(fam), err)
+		}
+	}
+	return b.procInet(q, p, fam, file+famSuffix(fam), fn)
+}
+
+func famSuffix(f Family) string {
+	if f == IPv6 {
+		return "6"
+	}
+	return ""
+}
+
+func fromInetMsg(s *Socket, m *sockdiag.InetMsg, p Protocol) {
+	*s = Socket{Protocol: p}
+	if m.Family == afInet6 {
+		s.Family = IPv6
+		s.Local = netip.AddrPortFrom(netip.AddrFrom16(m.Src), m.SrcPort)
+		s.Remote = netip.AddrPortFrom(netip.AddrFrom16(m.Dst), m.DstPort)
+	} else {
+		s.Family = IPv4
+		s.Local = netip.AddrPortFrom(netip.AddrFrom4([4]byte(m.Src[:4])), m.SrcPort)
+		s.Remote = netip.AddrPortFrom(netip.AddrFrom4([4]byte(m.Dst[:4])), m.DstPort)
+	}
+	s.State = State(m.State)
+	s.RecvQ, s.SendQ = uint64(m.RQueue), uint64(m.WQueue)
+	if p == TCP && s.State == Listen {
+		// inet_diag reports a listener's backlog limit as its send queue;
+		// /proc/net/tcp (and so net-tools) shows 0.
+		s.SendQ = 0
+	}
+	s.UID, s.Inode = m.UID, uint64(m.Inode)
+	s.Timer, s.Retransmits, s.Expires = m.Timer, m.Retrans, uint64(m.Expires)
+}
+
+func (b *linuxBackend) open(name string) (*os.File, error) {
+	f, err := os.Open(filepath.Join(b.cfg.ProcNet, name))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			// No such protocol or family in this kernel: nothing to list,
+			// as net-tools treats it.
+			return nil, nil
+		}
+		return nil, err
+	}
+	return f, nil
+}
+
+func (b *linuxBackend) procInet(q *Query, p Protocol, fam Family, name string, fn func(*Socket) error) error {
+	f, err := b.open(name)
+	if f == nil {
+		return err
+	}
+	defer f.Close()
+	s := &b.sock
+	return procfs.ParseInet(f, f.Name(), func(r *procfs.InetRow) error {
+		fromInetRow(s, r, p, fam)
+		if !q.wants(s) {
+			return nil
+		}
+		return fn(s)
+	})
+}
+
+// userHZ is the tick rate of /proc/net timer columns (USER_HZ).
+const userHZ = 100
+
+func fromInetRow(s *Socket, r *procfs.InetRow, p Protocol, fam Family) {
+	*s = Socket{Protocol: p, Family: fam}
+	if r.V6 {
+		s.Local = netip.AddrPortFrom(netip.AddrFrom16(r.Local), r.LocalPort)
+		s.Remote = netip.AddrPortFrom(netip.AddrFrom16(r.Remote), r.RemotePort)
+	} else {
+		s.Local = netip.AddrPortFrom(netip.AddrFrom4([4]byte(r.Local[:4])), r.LocalPort)
+		s.Remote = netip.AddrPortFrom(netip.AddrFrom4([4]byte(r.Remote[:4])), r.RemotePort)
+	}
+	s.State = State(r.State)
+	s.RecvQ, s.SendQ = r.RxQueue, r.TxQueue
+	s.UID, s.Inode = r.UID, r.Inode
+	s.Timer = r.Timer
+	s.Retransmits = uint8(min(r.Retransmits, 255))
+	s.Expires = r.Expires * (1000 / userHZ)
+}

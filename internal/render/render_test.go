@@ -24,6 +24,8 @@ func (fakeNames) Host(a netip.Addr) (string, bool) {
 		return "a-very-long-host-name-that-goes-on-and-on.example.com", true
 	case "2001:db8::1":
 		return "six", true
+	case "::ffff:127.0.0.2":
+		return "mapped-two", true
 	case "198.51.100.7":
 		return "evil\x1b[31m\nname", true
 	}
@@ -69,6 +71,7 @@ var inetRows = []sockets.Socket{
 	{Protocol: sockets.TCP, Family: sockets.IPv6, State: sockets.Listen, Local: ap("[::]:22"), Remote: ap("[::]:0")},
 	{Protocol: sockets.TCP, Family: sockets.IPv6, State: sockets.Established, Local: ap("[2001:db8:1234:5678:9abc:def0:1234:5678]:12345"), Remote: ap("[2001:db8::1]:22")},
 	{Protocol: sockets.TCP, Family: sockets.IPv6, State: sockets.SynSent, Local: ap("[::ffff:127.0.0.1]:7777"), Remote: ap("[::1.2.3.4]:80")},
+	{Protocol: sockets.TCP, Family: sockets.IPv6, State: sockets.Established, Local: ap("[::ffff:127.0.0.2]:7777"), Remote: ap("[::ffff:127.0.0.3]:40000"), UID: 4294967294},
 	{Protocol: sockets.TCP, Family: sockets.IPv4, State: 42, Local: ap("10.0.0.1:1"), Remote: ap("10.0.0.2:2")},
 	{Protocol: sockets.UDP, Family: sockets.IPv4, State: sockets.Close, Local: ap("0.0.0.0:53"), Remote: ap("0.0.0.0:0")},
 	{Protocol: sockets.UDP, Family: sockets.IPv4, State: sockets.Established, Local: ap("127.0.0.1:38438"), Remote: ap("127.0.0.1:53")},

@@ -135,7 +135,8 @@ func (t *Table) AppendInet(b []byte, s *sockets.Socket) []byte {
 		if name, ok := t.user(s.UID); ok {
 			b = AppendEscaped(b, name)
 		} else {
-			b = strconv.AppendUint(b, uint64(s.UID), 10)
+			// net-tools prints the uid as a signed int: 4294967294 is -2.
+			b = strconv.AppendInt(b, int64(int32(s.UID)), 10)
 		}
 		b = pad(b, start, 10)
 		b = append(b, ' ')
@@ -178,8 +179,14 @@ func (t *Table) appendHost(b []byte, a netip.Addr) []byte {
 	case !a.IsValid():
 		return append(b, "0.0.0.0"...)
 	case a.Is4In6():
-		// net-tools prints a v4-mapped address as plain IPv4 and never
-		// resolves it, with or without -n.
+		// net-tools prints a v4-mapped address as plain IPv4, but looks
+		// it up as the IPv6 address it is (::ffff: lines of /etc/hosts,
+		// then DNS).
+		if !t.NumericHosts {
+			if name, ok := t.host(a); ok {
+				return AppendEscaped(b, name)
+			}
+		}
 		return a.Unmap().AppendTo(b)
 	case a.Is4():
 		if !t.NumericHosts && !a.IsUnspecified() {

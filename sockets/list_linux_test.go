@@ -1,0 +1,76 @@
+package sockets
+
+import (
+	"net/netip"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+func walkAll(t *testing.T, l *Lister, q Query) []Socket {
+	t.Helper()
+	var got []Socket
+	if err := l.Walk(q, func(s *Socket) error {
+		got = append(got, *s)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+func ap(s string) netip.AddrPort { return netip.MustParseAddrPort(s) }
+
+// TestProcFixture checks the /proc/net backend's conversion and net-tools'
+// server/connected selection on a fixed tree.
+func TestProcFixture(t *testing.T) {
+	l := NewLister(Config{Source: Proc, ProcNet: "testdata/procnet"})
+	defer l.Close()
+	for _, tc := range []struct {
+		name string
+		q    Query
+		want []Socket
+	}{
+		{"tcp listening", Query{Protocols: []Protocol{TCP}, IPv4: true, IPv6: true, Listening: true}, []Socket{
+			{Protocol: TCP, Family: IPv4, State: Listen, Local: ap("127.0.0.1:8080"), Remote: ap("0.0.0.0:0"), RecvQ: 2, Inode: 3678},
+			{Protocol: TCP, Family: IPv6, State: Listen, Local: ap("[::ffff:127.0.0.1]:7777"), Remote: ap("[::]:0"), Inode: 4747},
+		}},
+		{"tcp connected v4", Query{Protocols: []Protocol{TCP}, IPv4: true, Connected: true}, []Socket{
+			{Protocol: TCP, Family: IPv4, State: Established, Local: ap("127.0.0.1:57706"), Remote: ap("127.0.0.1:8080"), SendQ: 1000, UID: 1000, Inode: 4371, Timer: 1, Expires: 200, Retransmits: 3},
+			{Protocol: TCP, Family: IPv4, State: TimeWait, Local: ap("127.0.0.1:51800"), Remote: ap("127.0.0.1:22"), Timer: 3, Expires: 58660},
+		}},
+		{"udp all", Query{Protocols: []Protocol{UDP}, IPv4: true, Listening: true, Connected: true}, []Socket{
+			{Protocol: UDP, Family: IPv4, State: Close, Local: ap("0.0.0.0:53"), Remote: ap("0.0.0.0:0"), Inode: 4378},
+			{Protocol: UDP, Family: IPv4, State: Established, Local: ap("127.0.0.1:38438"), Remote: ap("127.0.0.1:53"), RecvQ: 832, UID: 65534, Inode: 4379},
+		}},
+		{"missing files are empty", Query{Protocols: []Protocol{UDPLite, Raw}, IPv4: true, IPv6: true, Listening: true, Connected: true}, nil},
+		{"unix connected", Query{Protocols: []Protocol{Unix}, Connected: true}, []Socket{
+			{Protocol: Unix, Family: Local, State: SynSent, Type: Stream, RefCount: 3, Path: "/run/x.sock", Embryo: true},
+			{Protocol: Unix, Family: Local, State: Established, Type: Stream, RefCount: 3, Inode: 4386, Path: "/run/x.sock"},
+			{Protocol: Unix, Family: Local, State: Close, Type: Datagram, RefCount: 2, Inode: 4387, Path: "@abstract"},
+			{Protocol: Unix, Family: Local, State: Established, Type: Datagram, RefCount: 5, Inode: 5059, Path: "@dsrv"},
+			{Protocol: Unix, Family: Local, State: Closing, Type: Stream, RefCount: 2, Inode: 5060},
+		}},
+		{"unix listening", Query{Protocols: []Protocol{Unix}, Listening: true}, []Socket{
+			{Protocol: Unix, Family: Local, State: Listen, Type: Stream, RefCount: 2, Inode: 4384, Path: "/run/x.sock"},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := walkAll(t, l, tc.q)
+			if diff := cmp.Diff(tc.want, got, cmpopts.EquateComparable(netip.AddrPort{})); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestNetlinkOnlyFailsWithoutDiag(t *testing.T) {
+	// A /proc-only Lister never dials netlink; an unreadable directory is an
+	// error naming the file.
+	l := NewLister(Config{Source: Proc, ProcNet: "testdata/no-such-dir"})
+	defer l.Close()
+	if got := walkAll(t, l, Query{Protocols: []Protocol{TCP, Unix}, IPv4: true, Listening: true, Connected: true}); len(got) != 0 {
+		t.Errorf("got %d sockets from a missing tree", len(got))
+	}
+}

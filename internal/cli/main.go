@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"syscall"
+)
+
+// Exit statuses, as net-tools uses them.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 3
+)
+
+// Main runs netstat with args (without the program name) and returns the
+// exit status. It is the only place that prints errors and picks statuses.
+func Main(args []string, stdout, stderr io.Writer) int {
+	o, err := Parse(args)
+	if err != nil {
+		var ue *usageError
+		if errors.As(err, &ue) {
+			if ue.msg != "" {
+				fmt.Fprintln(stderr, ue.msg)
+			}
+			io.WriteString(stderr, usageText+afListText)
+			return exitUsage
+		}
+		fmt.Fprintln(stderr, err)
+		return exitError
+	}
+	switch {
+	case o.Version:
+		io.WriteString(stdout, versionText)
+		return exitOK
+	case o.Help:
+		// net-tools prints the usage on standard output but the family
+		// list on standard error; keep that so redirections behave alike.
+		io.WriteString(stdout, usageText)
+		io.WriteString(stderr, afListText)
+		return exitOK
+	}
+	if name := unimplemented(o); name != "" {
+		fmt.Fprintf(stderr, "netstat: %s is not supported yet\n", name)
+		return exitError
+	}
+	return finish(runSockets(o, stdout, stderr), stderr)
+}
+
+// unimplemented names the first option given whose mode is not built yet.
+func unimplemented(o *Options) string {
+	switch {
+	case o.Route:
+		return "-r (--route)"
+	case o.Interfaces:
+		return "-i (--interfaces)"
+	case o.Groups:
+		return "-g (--groups)"
+	case o.Statistics:
+		return "-s (--statistics)"
+	case o.Masquerade:
+		return "-M (--masquerade)"
+	case o.Programs:
+		return "-p (--programs)"
+	case o.Timers:
+		return "-o (--timers)"
+	case o.Context:
+		return "-Z (--context)"
+	case o.Continuous:
+		return "-c (--continuous)"
+	}
+	return ""
+}
+
+// statusError carries an exit status chosen by a mode, after its output and
+// messages are already written (net-tools' "no support" cases).
+type statusError int
+
+func (e statusError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+// finish maps a mode's error to a status. A closed pipe on standard output
+// ends the program quietly, as `netstat | head` expects.
+func finish(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	var st statusError
+	if errors.As(err, &st) {
+		return int(st)
+	}
+	if errors.Is(err, syscall.EPIPE) {
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "netstat: %v\n", err)
+	return exitError
+}

@@ -1,0 +1,287 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/pflag"
+)
+
+// Options is what the command line asks for, after parsing and before any
+// kernel data is read.
+type Options struct {
+	All, Listening bool
+
+	// Protocol flags (-t -u -U -w -x -S) as given.
+	TCP, UDP, UDPLite, Raw, Unix, SCTP bool
+	// Address-family flags (-4 -6 -A --inet --inet6 --unix) as given.
+	Inet, Inet6, UnixAF bool
+	// unsupported holds the net-tools families we do not list (ax25, ipx,
+	// ...), in the order given, each reported once as net-tools does.
+	unsupported []string
+
+	NumericHosts, NumericPorts, NumericUsers bool
+	Wide                                     bool
+	Extend                                   int
+	Verbose                                  bool
+
+	Programs, Timers, Context, Continuous bool
+	Route, Interfaces, Groups, Statistics bool
+	Masquerade                            bool
+	Symbolic, FIB, Cache                  bool
+
+	Help, Version bool
+	question      bool
+
+	// Source picks where sockets come from: "auto", "netlink" or "proc".
+	Source string
+
+	// Args are the operands left after the options.
+	Args []string
+}
+
+// usageError is a command-line mistake: net-tools prints the message, then
+// its usage, on standard error and exits with status 3.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+// familyError is an unknown -A family: a one-line message and status 1.
+type familyError struct{ name string }
+
+func (e *familyError) Error() string { return fmt.Sprintf("Unknown address family `%s'.", e.name) }
+
+// familyFlags maps -A names to what they select. Names net-tools knows but
+// this program cannot list are recorded so that the same "no support"
+// message comes out; ddp, econet and ash are accepted and select nothing,
+// as in net-tools.
+func (o *Options) addFamily(name string) error {
+	switch name {
+	case "inet":
+		o.Inet = true
+	case "inet6":
+		o.Inet6 = true
+	case "unix":
+		o.UnixAF = true
+	case "ax25", "ipx", "netrom", "x25", "rose", "bluetooth":
+		o.unsupported = append(o.unsupported, name)
+	case "ddp", "econet", "ash":
+	default:
+		return &familyError{name}
+	}
+	return nil
+}
+
+// familyValue is the -A/--protocol value: a comma-separated family list.
+type familyValue struct{ o *Options }
+
+func (v familyValue) String() string { return "" }
+func (v familyValue) Type() string   { return "family" }
+func (v familyValue) Set(s string) error {
+	for _, name := range strings.Split(s, ",") {
+		if err := v.o.addFamily(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// setFunc is a no-argument flag that runs a function, for the long options
+// that stand for a family (--inet, --ax25, ...).
+type setFunc func() error
+
+func (f setFunc) String() string   { return "" }
+func (f setFunc) Type() string     { return "bool" }
+func (f setFunc) IsBoolFlag() bool { return true }
+func (f setFunc) Set(s string) error {
+	if s != "true" {
+		return errNoArgument
+	}
+	return f()
+}
+
+var errNoArgument = errors.New("doesn't allow an argument")
+
+func newFlagSet(o *Options) *pflag.FlagSet {
+	fs := pflag.NewFlagSet("netstat", pflag.ContinueOnError)
+	fs.SetOutput(discard{})
+	fs.Usage = func() {}
+	fs.SortFlags = false
+	b := func(p *bool, long, short string) {
+		f := fs.VarPF(newBool(p), long, short, "")
+		f.NoOptDefVal = "true"
+	}
+	b(&o.Route, "route", "r")
+	b(&o.Interfaces, "interfaces", "i")
+	b(&o.Groups, "groups", "g")
+	b(&o.Statistics, "statistics", "s")
+	b(&o.Masquerade, "masquerade", "M")
+	b(&o.Verbose, "verbose", "v")
+	b(&o.Wide, "wide", "W")
+	numeric := setFunc(func() error {
+		o.NumericHosts, o.NumericPorts, o.NumericUsers = true, true, true
+		return nil
+	})
+	fs.VarPF(numeric, "numeric", "n", "").NoOptDefVal = "true"
+	b(&o.NumericHosts, "numeric-hosts", "")
+	b(&o.NumericPorts, "numeric-ports", "")
+	b(&o.NumericUsers, "numeric-users", "")
+	b(&o.Symbolic, "symbolic", "N")
+	fs.CountVarP(&o.Extend, "extend", "e", "")
+	b(&o.Programs, "programs", "p")
+	b(&o.Timers, "timers", "o")
+	b(&o.Continuous, "continuous", "c")
+	b(&o.Listening, "listening", "l")
+	b(&o.All, "all", "a")
+	b(&o.FIB, "fib", "F")
+	b(&o.Cache, "cache", "C")
+	b(&o.Context, "context", "Z")
+	b(&o.TCP, "tcp", "t")
+	b(&o.UDP, "udp", "u")
+	b(&o.UDPLite, "udplite", "U")
+	b(&o.SCTP, "sctp", "S")
+	b(&o.Raw, "raw", "w")
+	b(&o.Unix, "unix", "x")
+	fs.VarP(familyValue{o}, "protocol", "A", "")
+	fam := func(long, short, name string) {
+		fs.VarPF(setFunc(func() error { return o.addFamily(name) }), long, short, "").NoOptDefVal = "true"
+	}
+	fam("inet", "4", "inet")
+	fam("inet6", "6", "inet6")
+	fam("ip", "", "inet")
+	fam("tcpip", "", "inet")
+	fam("ax25", "", "ax25")
+	fam("ipx", "", "ipx")
+	fam("netrom", "", "netrom")
+	fam("x25", "", "x25")
+	fam("rose", "", "rose")
+	fam("ddp", "", "ddp")
+	fam("appletalk", "", "ddp")
+	fam("bluetooth", "", "bluetooth")
+	fam("l2cap", "", "bluetooth")
+	fam("rfcomm", "", "bluetooth")
+	b(&o.Version, "version", "V")
+	b(&o.Help, "help", "h")
+	fs.StringVar(&o.Source, "source", "auto", "")
+	// -? is net-tools' (and Windows') request for usage; net-tools answers
+	// it like a mistake: usage on standard error, status 3.
+	b(&o.question, "question-mark", "?")
+	_ = fs.MarkHidden("question-mark")
+	_ = fs.MarkHidden("source")
+	return fs
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// boolValue is a plain bool flag that refuses "--tcp=x" the way getopt does.
+type boolValue struct{ p *bool }
+
+func newBool(p *bool) boolValue { return boolValue{p} }
+
+func (b boolValue) String() string   { return "" }
+func (b boolValue) Type() string     { return "bool" }
+func (b boolValue) IsBoolFlag() bool { return true }
+func (b boolValue) Set(s string) error {
+	if s != "true" {
+		return errNoArgument
+	}
+	*b.p = true
+	return nil
+}
+
+// Parse reads a command line (without the program name) the way net-tools'
+// getopt_long does: clustered short options, -Ainet and -A inet, unique
+// prefixes of long options, and glibc's wording for mistakes.
+func Parse(args []string) (*Options, error) {
+	o := &Options{}
+	fs := newFlagSet(o)
+	args, err := expandLongPrefixes(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, translate(fs, err)
+	}
+	if o.Source != "auto" && o.Source != "netlink" && o.Source != "proc" {
+		return nil, &usageError{fmt.Sprintf("netstat: invalid --source %q (want auto, netlink or proc)", o.Source)}
+	}
+	if o.question {
+		return nil, &usageError{}
+	}
+	o.Args = fs.Args()
+	return o, nil
+}
+
+// expandLongPrefixes replaces each abbreviated long option by its full name,
+// as getopt_long accepts any unique prefix; pflag does not.
+func expandLongPrefixes(fs *pflag.FlagSet, args []string) ([]string, error) {
+	out := make([]string, 0, len(args))
+	for i, a := range args {
+		if a == "--" {
+			return append(out, args[i:]...), nil
+		}
+		if !strings.HasPrefix(a, "--") {
+			out = append(out, a)
+			continue
+		}
+		name, value, hasValue := strings.Cut(a[2:], "=")
+		if fs.Lookup(name) != nil {
+			out = append(out, a)
+			continue
+		}
+		var matches []*pflag.Flag
+		fs.VisitAll(func(f *pflag.Flag) {
+			if !f.Hidden && strings.HasPrefix(f.Name, name) {
+				matches = append(matches, f)
+			}
+		})
+		switch {
+		case len(matches) == 1:
+			full := "--" + matches[0].Name
+			if hasValue {
+				full += "=" + value
+			}
+			out = append(out, full)
+		case len(matches) > 1:
+			var b strings.Builder
+			fmt.Fprintf(&b, "netstat: option '--%s' is ambiguous; possibilities:", name)
+			for _, m := range matches {
+				fmt.Fprintf(&b, " '--%s'", m.Name)
+			}
+			return nil, &usageError{b.String()}
+		default:
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// translate turns pflag's errors into glibc getopt's messages.
+func translate(fs *pflag.FlagSet, err error) error {
+	var fam *familyError
+	if errors.As(err, &fam) {
+		return fam
+	}
+	var notExist *pflag.NotExistError
+	if errors.As(err, &notExist) {
+		if notExist.GetSpecifiedShortnames() != "" {
+			return &usageError{fmt.Sprintf("netstat: invalid option -- '%s'", notExist.GetSpecifiedName())}
+		}
+		return &usageError{fmt.Sprintf("netstat: unrecognized option '--%s'", notExist.GetSpecifiedName())}
+	}
+	var needs *pflag.ValueRequiredError
+	if errors.As(err, &needs) {
+		if needs.GetSpecifiedShortnames() != "" {
+			return &usageError{fmt.Sprintf("netstat: option requires an argument -- '%s'", needs.GetSpecifiedName())}
+		}
+		return &usageError{fmt.Sprintf("netstat: option '--%s' requires an argument", needs.GetSpecifiedName())}
+	}
+	var invalid *pflag.InvalidValueError
+	if errors.As(err, &invalid) && errors.Is(err, errNoArgument) {
+		return &usageError{fmt.Sprintf("netstat: option '--%s' doesn't allow an argument", invalid.GetFlag().Name)}
+	}
+	return &usageError{"netstat: " + err.Error()}
+}

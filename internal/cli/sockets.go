@@ -1,0 +1,186 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net/netip"
+
+	"github.com/netstat-go/netstat/internal/render"
+	"github.com/netstat-go/netstat/internal/resolve"
+	"github.com/netstat-go/netstat/sockets"
+)
+
+// selection is what a socket listing covers, worked out from the options
+// the way net-tools combines protocol and family flags.
+type selection struct {
+	inet       []sockets.Protocol
+	inetTitle  bool // print the Internet table even if no protocol is listable (-S)
+	ipv4, ipv6 bool
+	unix       bool
+	// messages net-tools prints on standard error for what it cannot list,
+	// and whether they make the exit status 1.
+	messages []string
+	failed   bool
+}
+
+func noSupport(af string) string {
+	return fmt.Sprintf("netstat: no support for `%s' on this system.", af)
+}
+
+var afNames = map[string]string{
+	"ax25": "AF AX25", "ipx": "AF IPX", "netrom": "AF NETROM", "x25": "AF X25", "rose": "AF ROSE",
+}
+
+func selectSockets(o *Options) selection {
+	var sel selection
+	inetGiven := o.TCP || o.UDP || o.UDPLite || o.Raw || o.SCTP
+	afGiven := o.Inet || o.Inet6 || o.UnixAF || len(o.unsupported) > 0
+	if !inetGiven && !o.Unix && !afGiven {
+		sel.inet = []sockets.Protocol{sockets.TCP, sockets.UDP, sockets.UDPLite, sockets.Raw}
+		sel.inetTitle, sel.ipv4, sel.ipv6, sel.unix = true, true, true, true
+		if o.Verbose {
+			// net-tools' default selection includes families it was built
+			// with but the kernel lacks; -v names them.
+			sel.messages = append(sel.messages, noSupport("AF INET (sctp)"))
+			if o.All {
+				sel.messages = append(sel.messages, noSupport("AF INET (sctp)"))
+			}
+			for _, af := range []string{"AF IPX", "AF AX25", "AF X25", "AF NETROM", "AF ROSE"} {
+				sel.messages = append(sel.messages, noSupport(af))
+			}
+		}
+		return sel
+	}
+	add := func(on bool, p sockets.Protocol) {
+		if on {
+			sel.inet = append(sel.inet, p)
+		}
+	}
+	if inetGiven {
+		add(o.TCP, sockets.TCP)
+		add(o.UDP, sockets.UDP)
+		add(o.UDPLite, sockets.UDPLite)
+		add(o.Raw, sockets.Raw)
+		sel.inetTitle = true
+	} else if o.Inet || o.Inet6 {
+		sel.inet = []sockets.Protocol{sockets.TCP, sockets.UDP, sockets.UDPLite, sockets.Raw}
+		sel.inetTitle = true
+	}
+	sel.ipv4, sel.ipv6 = o.Inet, o.Inet6
+	if !o.Inet && !o.Inet6 {
+		sel.ipv4, sel.ipv6 = true, true
+	}
+	sel.unix = o.Unix || o.UnixAF
+	if o.SCTP {
+		sel.messages = append(sel.messages, noSupport("AF INET (sctp)"))
+		sel.failed = true
+	}
+	for _, name := range o.unsupported {
+		if name == "bluetooth" {
+			sel.messages = append(sel.messages, "netstat: feature `AF BLUETOOTH' not supported.",
+				"Please recompile `net-tools' with newer kernel source or full configuration.")
+		} else {
+			sel.messages = append(sel.messages, noSupport(afNames[name]))
+		}
+		sel.failed = true
+	}
+	return sel
+}
+
+func (o *Options) selection() render.Selection {
+	switch {
+	case o.All:
+		return render.Everything
+	case o.Listening:
+		return render.Servers
+	}
+	return render.Connected
+}
+
+func sourceOf(name string) sockets.Source {
+	switch name {
+	case "netlink":
+		return sockets.Netlink
+	case "proc":
+		return sockets.Proc
+	}
+	return sockets.Auto
+}
+
+// namer adapts the resolver to the renderer, giving host lookups the run's
+// context.
+type namer struct {
+	ctx context.Context
+	r   *resolve.Resolver
+}
+
+func (n namer) Host(a netip.Addr) (string, bool)          { return n.r.Host(n.ctx, a) }
+func (n namer) Port(p uint16, proto string) (string, bool) { return n.r.Port(p, proto) }
+func (n namer) Protocol(num uint8) (string, bool)          { return n.r.Protocol(num) }
+func (n namer) User(uid uint32) (string, bool)             { return n.r.User(uid) }
+
+// runSockets prints the socket tables. Rows are built in a buffer and
+// written whole, so a reader never sees a torn row.
+func runSockets(o *Options, stdout, stderr io.Writer) error {
+	sel := selectSockets(o)
+	for _, m := range sel.messages {
+		fmt.Fprintln(stderr, m)
+	}
+	t := &render.Table{
+		Wide:         o.Wide,
+		Extend:       o.Extend,
+		NumericHosts: o.NumericHosts,
+		NumericPorts: o.NumericPorts,
+		NumericUsers: o.NumericUsers,
+	}
+	if !(o.NumericHosts && o.NumericPorts && o.NumericUsers) {
+		t.Names = namer{context.Background(), resolve.New(resolve.Config{})}
+	}
+	l := sockets.NewLister(sockets.Config{Source: sourceOf(o.Source)})
+	defer l.Close()
+
+	w := bufio.NewWriterSize(stdout, 64<<10)
+	var row []byte
+	q := sockets.Query{
+		IPv4:      sel.ipv4,
+		IPv6:      sel.ipv6,
+		Listening: o.All || o.Listening,
+		Connected: o.All || !o.Listening,
+	}
+	emit := func(s *sockets.Socket) error {
+		if s.Protocol == sockets.Unix {
+			row = t.AppendUnix(row[:0], s)
+		} else {
+			row = t.AppendInet(row[:0], s)
+		}
+		_, err := w.Write(row)
+		return err
+	}
+	if sel.inetTitle {
+		w.WriteString(render.InetTitle(o.selection()))
+		w.WriteString(t.InetHeader())
+		q.Protocols = sel.inet
+		if err := l.Walk(q, emit); err != nil {
+			w.Flush()
+			return err
+		}
+	}
+	if sel.unix {
+		w.WriteString(render.UnixTitle(o.selection()))
+		w.WriteString(t.UnixHeader())
+		q.Protocols = []sockets.Protocol{sockets.Unix}
+		if err := l.Walk(q, emit); err != nil {
+			w.Flush()
+			return err
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if sel.failed {
+		return statusError(exitError)
+	}
+	return nil
+}

@@ -116,7 +116,7 @@ type namer struct {
 	r   *resolve.Resolver
 }
 
-func (n namer) Host(a netip.Addr) (string, bool)          { return n.r.Host(n.ctx, a) }
+func (n namer) Host(a netip.Addr) (string, bool)           { return n.r.Host(n.ctx, a) }
 func (n namer) Port(p uint16, proto string) (string, bool) { return n.r.Port(p, proto) }
 func (n namer) Protocol(num uint8) (string, bool)          { return n.r.Protocol(num) }
 func (n namer) User(uid uint32) (string, bool)             { return n.r.User(uid) }

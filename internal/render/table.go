@@ -21,9 +21,9 @@ type Selection uint8
 
 // Selections, as chosen by -a and -l.
 const (
-	Connected Selection = iota // neither -a nor -l: "w/o servers"
-	Servers                    // -l: "only servers"
-	Everything                 // -a: "servers and established"
+	Connected  Selection = iota // neither -a nor -l: "w/o servers"
+	Servers                     // -l: "only servers"
+	Everything                  // -a: "servers and established"
 )
 
 func (s Selection) suffix() string {

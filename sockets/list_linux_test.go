@@ -74,3 +74,26 @@ func TestNetlinkOnlyFailsWithoutDiag(t *testing.T) {
 		t.Errorf("got %d sockets from a missing tree", len(got))
 	}
 }
+
+// TestInetStates checks the state mask sent to the kernel: only the states
+// that can hold what the options select.
+func TestInetStates(t *testing.T) {
+	all := uint32(AllStates)
+	for _, tc := range []struct {
+		name string
+		p    Protocol
+		q    Query
+		want uint32
+	}{
+		{"tcp -l", TCP, Query{Listening: true}, 1<<Listen | 1<<Close},
+		{"tcp default", TCP, Query{Connected: true}, all &^ (1 << Listen)},
+		{"tcp -a", TCP, Query{Listening: true, Connected: true}, all},
+		{"udp -l", UDP, Query{Listening: true}, 1 << Close},
+		{"udp default", UDP, Query{Connected: true}, all &^ (1 << Close)},
+		{"raw -a", Raw, Query{Listening: true, Connected: true}, all},
+	} {
+		if got := inetStates(&tc.q, tc.p); got != tc.want {
+			t.Errorf("%s: states %#x, want %#x", tc.name, got, tc.want)
+		}
+	}
+}

@@ -195,8 +195,7 @@ func sections(out string) []section {
 
 func TestSameAsNetTools(t *testing.T) {
 	w := newWorld(t)
-	netTools(t)
-	for _, args := range [][]string{
+	w.compareWithNetTools(t, [][]string{
 		{"-tn"}, {"-tan"}, {"-tuln"}, {"-uan"}, {"-wan"}, {"-xan"}, {"-an"},
 		{"-tanW"}, {"-tane"}, {"-tanee"}, {"-ta"}, {"-tua"}, {"-tan6"}, {"-tan4"},
 		{"-A", "inet6", "-an"}, {"--tcp", "--all", "--numeric"},
@@ -204,7 +203,15 @@ func TestSameAsNetTools(t *testing.T) {
 		{"-uae"}, {"-tle"}, {"-tlen", "--numeric-users"}, {"-ta", "--numeric-hosts"}, {"-ta", "--numeric-ports"},
 		{"-4", "-x", "-n"}, {"-A", "unix", "-t", "-n"}, {"-Ainet,unix", "-an"}, {"--inet6", "-n"},
 		{"-tuwxanv"},
-	} {
+	})
+}
+
+// compareWithNetTools runs net-tools and this program with each argument
+// list and requires the same status and the same tables.
+func (w *world) compareWithNetTools(t *testing.T, argLists [][]string) {
+	t.Helper()
+	netTools(t)
+	for _, args := range argLists {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			wantOut, _, wantStatus := w.theirs(t, args...)
 			gotOut, gotErr, gotStatus := w.ours(args...)

@@ -2,12 +2,10 @@ package cli_test
 
 import (
 	"net"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/netstat-go/netstat/internal/nstest"
 	"golang.org/x/sys/unix"
 )
@@ -130,21 +128,9 @@ func newNamedWorld(t *testing.T) *world {
 
 func TestNamesSameAsNetTools(t *testing.T) {
 	w := newNamedWorld(t)
-	netTools(t)
-	for _, args := range [][]string{
+	w.compareWithNetTools(t, [][]string{
 		{"-tan"}, {"-ta"}, {"-taW"}, {"-tanW"}, {"-tane"}, {"-tae"}, {"-taee"},
 		{"-tl"}, {"-tl", "--numeric-ports"}, {"-tl", "--numeric-hosts"}, {"-t"},
 		{"-uae"}, {"-uane"}, {"-ua", "--numeric-users", "-e"}, {"-tuaW"}, {"-6ta"}, {"-4tan"},
-	} {
-		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			wantOut, _, wantStatus := w.theirs(t, args...)
-			gotOut, gotErr, gotStatus := w.ours(args...)
-			if gotStatus != wantStatus {
-				t.Errorf("status = %d, net-tools %d; stderr: %s", gotStatus, wantStatus, gotErr)
-			}
-			if diff := cmp.Diff(sections(wantOut), sections(gotOut)); diff != "" {
-				t.Errorf("output differs from net-tools (-want +got):\n%s\nnet-tools:\n%s\nours:\n%s", diff, wantOut, gotOut)
-			}
-		})
-	}
+	})
 }

@@ -176,21 +176,8 @@ type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
-// boolValue is a plain bool flag that refuses "--tcp=x" the way getopt does.
-type boolValue struct{ p *bool }
-
-func newBool(p *bool) boolValue { return boolValue{p} }
-
-func (b boolValue) String() string   { return "" }
-func (b boolValue) Type() string     { return "bool" }
-func (b boolValue) IsBoolFlag() bool { return true }
-func (b boolValue) Set(s string) error {
-	if s != "true" {
-		return errNoArgument
-	}
-	*b.p = true
-	return nil
-}
+// newBool is a plain bool flag that refuses "--tcp=x" the way getopt does.
+func newBool(p *bool) setFunc { return func() error { *p = true; return nil } }
 
 // Parse reads a command line (without the program name) the way net-tools'
 // getopt_long does: clustered short options, -Ainet and -A inet, unique

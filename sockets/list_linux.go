@@ -193,7 +193,17 @@ func fromInetMsg(s *Socket, m *sockdiag.InetMsg, p Protocol) {
 		s.SendQ = 0
 	}
 	s.UID, s.Inode = m.UID, uint64(m.Inode)
-	s.Timer, s.Retransmits, s.Expires = m.Timer, m.Retrans, uint64(m.Expires)
+	s.Timer, s.Expires = m.Timer, uint64(m.Expires)
+	// inet_diag reports one counter in idiag_retrans: retransmissions for
+	// the retransmit timer, probes_out for the keepalive and zero-window
+	// timers. /proc/net/tcp has both (retrnsmt, timeout); the other is 0
+	// while that timer runs.
+	switch m.Timer {
+	case 2, 4:
+		s.Probes = m.Retrans
+	default:
+		s.Retransmits = m.Retrans
+	}
 }
 
 func (b *linuxBackend) open(name string) (*os.File, error) {
@@ -242,5 +252,6 @@ func fromInetRow(s *Socket, r *procfs.InetRow, p Protocol, fam Family) {
 	s.UID, s.Inode = r.UID, r.Inode
 	s.Timer = r.Timer
 	s.Retransmits = uint8(min(r.Retransmits, 255))
+	s.Probes = uint8(min(r.Timeout, 255))
 	s.Expires = r.Expires * (1000 / userHZ)
 }

@@ -161,9 +161,11 @@ type Socket struct {
 
 	// Timer is the kernel's active timer (0 none, 1 retransmit, 2 keepalive,
 	// 3 TIME_WAIT, 4 zero-window probe), Expires its time left in
-	// milliseconds, Retransmits the count so far. TCP only.
+	// milliseconds, Retransmits the retransmissions so far and Probes the
+	// unanswered keepalive or zero-window probes. TCP only.
 	Timer       uint8
 	Retransmits uint8
+	Probes      uint8
 	Expires     uint64
 
 	// UNIX sockets.

@@ -61,18 +61,47 @@ func (fakeNames) User(uid uint32) (string, bool) {
 	return "", false
 }
 
+// fakeOwner owns a few inodes, with names that test the 19-byte cut and
+// escaping.
+func fakeOwner(inode uint64) (int, string, bool) {
+	switch inode {
+	case 4372:
+		return 1234, "python3.11", true
+	case 1212:
+		return 1, "systemd", true
+	case 4384:
+		return 99999, "a-very-long-program-name", true
+	case 4387:
+		return 7, "evil\x1b[31m\nname", true
+	case 5059:
+		return 42, "", true
+	}
+	return 0, "", false
+}
+
+func fakeContext(pid int) (string, bool) {
+	switch pid {
+	case 1:
+		return "system_u:system_r:init_t:s0", true
+	case 1234:
+		return "unconfined_u:unconfined_r:unconfined_t:s0-s0:c0.c1023-and-more", true
+	}
+	return "", false
+}
+
 func ap(s string) netip.AddrPort { return netip.MustParseAddrPort(s) }
 
 var inetRows = []sockets.Socket{
 	{Protocol: sockets.TCP, Family: sockets.IPv4, State: sockets.Listen, Local: ap("0.0.0.0:22"), Remote: ap("0.0.0.0:0"), Inode: 1212},
-	{Protocol: sockets.TCP, Family: sockets.IPv4, State: sockets.Established, Local: ap("127.0.0.1:8080"), Remote: ap("127.0.0.1:57706"), RecvQ: 1000, UID: 997, Inode: 4372},
-	{Protocol: sockets.TCP, Family: sockets.IPv4, State: sockets.CloseWait, Local: ap("192.0.2.1:65535"), Remote: ap("192.0.2.1:22"), RecvQ: 1, SendQ: 123456789},
-	{Protocol: sockets.TCP, Family: sockets.IPv4, State: sockets.TimeWait, Local: ap("198.51.100.7:22"), Remote: ap("203.0.113.9:40000"), UID: 4242},
+	{Protocol: sockets.TCP, Family: sockets.IPv4, State: sockets.Established, Local: ap("127.0.0.1:8080"), Remote: ap("127.0.0.1:57706"), RecvQ: 1000, UID: 997, Inode: 4372, Timer: 2, Expires: 7198437, Probes: 4},
+	{Protocol: sockets.TCP, Family: sockets.IPv4, State: sockets.CloseWait, Local: ap("192.0.2.1:65535"), Remote: ap("192.0.2.1:22"), RecvQ: 1, SendQ: 123456789, Expires: 12345, Retransmits: 5, Probes: 9},
+	{Protocol: sockets.TCP, Family: sockets.IPv4, State: sockets.TimeWait, Local: ap("198.51.100.7:22"), Remote: ap("203.0.113.9:40000"), UID: 4242, Timer: 3, Expires: 59659},
 	{Protocol: sockets.TCP, Family: sockets.IPv6, State: sockets.Listen, Local: ap("[::]:22"), Remote: ap("[::]:0")},
 	{Protocol: sockets.TCP, Family: sockets.IPv6, State: sockets.Established, Local: ap("[2001:db8:1234:5678:9abc:def0:1234:5678]:12345"), Remote: ap("[2001:db8::1]:22")},
-	{Protocol: sockets.TCP, Family: sockets.IPv6, State: sockets.SynSent, Local: ap("[::ffff:127.0.0.1]:7777"), Remote: ap("[::1.2.3.4]:80")},
+	{Protocol: sockets.TCP, Family: sockets.IPv6, State: sockets.SynSent, Local: ap("[::ffff:127.0.0.1]:7777"), Remote: ap("[::1.2.3.4]:80"), Timer: 1, Expires: 615, Retransmits: 1},
 	{Protocol: sockets.TCP, Family: sockets.IPv6, State: sockets.Established, Local: ap("[::ffff:127.0.0.2]:7777"), Remote: ap("[::ffff:127.0.0.3]:40000"), UID: 4294967294},
-	{Protocol: sockets.TCP, Family: sockets.IPv4, State: 42, Local: ap("10.0.0.1:1"), Remote: ap("10.0.0.2:2")},
+	{Protocol: sockets.TCP, Family: sockets.IPv4, State: 42, Local: ap("10.0.0.1:1"), Remote: ap("10.0.0.2:2"), Timer: 9, Expires: 1000, Inode: 4387},
+	{Protocol: sockets.TCP, Family: sockets.IPv4, State: sockets.Established, Local: ap("10.0.0.1:3"), Remote: ap("10.0.0.2:4"), Timer: 4, Expires: 10, Probes: 1, Inode: 4384},
 	{Protocol: sockets.UDP, Family: sockets.IPv4, State: sockets.Close, Local: ap("0.0.0.0:53"), Remote: ap("0.0.0.0:0")},
 	{Protocol: sockets.UDP, Family: sockets.IPv4, State: sockets.Established, Local: ap("127.0.0.1:38438"), Remote: ap("127.0.0.1:53")},
 	{Protocol: sockets.UDP, Family: sockets.IPv6, State: sockets.Close, Local: ap("[::]:123"), Remote: ap("[::]:0")},
@@ -105,6 +134,10 @@ func TestGolden(t *testing.T) {
 		{"extend-numeric", Table{Extend: 2, NumericHosts: true, NumericPorts: true, NumericUsers: true, Names: fakeNames{}}},
 		{"numeric-hosts", Table{NumericHosts: true, Names: fakeNames{}}},
 		{"numeric-ports", Table{NumericPorts: true, Names: fakeNames{}}},
+		{"programs", Table{NumericHosts: true, NumericPorts: true, NumericUsers: true, Programs: true, Owner: fakeOwner}},
+		{"timers", Table{NumericHosts: true, NumericPorts: true, NumericUsers: true, Timers: true}},
+		{"extend-programs-timers", Table{Extend: 1, NumericHosts: true, NumericPorts: true, NumericUsers: true, Programs: true, Owner: fakeOwner, Timers: true}},
+		{"contexts", Table{NumericHosts: true, NumericPorts: true, NumericUsers: true, Programs: true, Owner: fakeOwner, Contexts: true, Context: fakeContext, Timers: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b []byte

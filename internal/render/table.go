@@ -3,6 +3,7 @@ package render
 import (
 	"net/netip"
 	"strconv"
+	"strings"
 
 	"github.com/netstat-go/netstat/sockets"
 )
@@ -42,6 +43,17 @@ type Table struct {
 	Extend                                   int  // -e count: User and Inode columns
 	NumericHosts, NumericPorts, NumericUsers bool
 	Names                                    Namer // used only where not numeric
+
+	// Programs (-p) adds the PID/Program name column; Owner answers it
+	// for a socket inode (ok false: "-").
+	Programs bool
+	Owner    func(inode uint64) (pid int, name string, ok bool)
+	// Contexts (-Z) adds the Security Context column; Context answers it
+	// for a PID.
+	Contexts bool
+	Context  func(pid int) (string, bool)
+	// Timers (-o) adds the Timer column to Internet sockets.
+	Timers bool
 }
 
 // InetTitle is the line above the Internet sockets' header.
@@ -60,12 +72,29 @@ func (t *Table) InetHeader() string {
 	if t.Extend > 0 {
 		h += " User       Inode     "
 	}
+	if t.Programs {
+		h += " PID/Program name    "
+	}
+	if t.Contexts {
+		// net-tools' header is one byte narrower than its rows here.
+		h += " Security Context" + strings.Repeat(" ", contextWidth-1-len("Security Context"))
+	}
+	if t.Timers {
+		h += " Timer"
+	}
 	return h + "\n"
 }
 
 // UnixHeader is the column header of the UNIX sockets' table.
 func (t *Table) UnixHeader() string {
-	return "Proto RefCnt Flags       Type       State         I-Node   Path\n"
+	h := "Proto RefCnt Flags       Type       State         I-Node   "
+	if t.Programs {
+		h += "PID/Program name     "
+	}
+	if t.Contexts {
+		h += "Security Context                                  "
+	}
+	return h + "Path\n"
 }
 
 // addrWidth is net-tools' address column: host and port share 23 columns
@@ -144,7 +173,122 @@ func (t *Table) AppendInet(b []byte, s *sockets.Socket) []byte {
 		b = strconv.AppendUint(b, s.Inode, 10)
 		b = pad(b, start, 10)
 	}
+	if t.Programs || t.Contexts {
+		b = append(b, ' ')
+		b = t.appendProcess(b, s.Inode, false)
+	}
+	if t.Timers {
+		b = append(b, ' ')
+		b = appendTimer(b, s)
+	}
 	return append(b, '\n')
+}
+
+// programWidth is the PID/Program name column; net-tools keeps at most
+// programWidth-1 bytes of "pid/name" so that a space always follows.
+const programWidth = 20
+
+// appendProcess appends the PID/Program name column (when -p) and the
+// Security Context column (when -Z), each padded; unix rows end each with
+// a space before the path.
+func (t *Table) appendProcess(b []byte, inode uint64, unixRow bool) []byte {
+	pid, name, ok := 0, "", false
+	if inode != 0 && t.Owner != nil {
+		pid, name, ok = t.Owner(inode)
+	}
+	if t.Programs {
+		start := len(b)
+		if ok {
+			b = strconv.AppendInt(b, int64(pid), 10)
+			b = append(b, '/')
+			b = appendEscapedCut(b, name, start+programWidth-1)
+		} else {
+			b = append(b, '-')
+		}
+		b = pad(b, start, programWidth)
+		if unixRow || t.Contexts {
+			b = append(b, ' ')
+		}
+	}
+	if t.Contexts {
+		b = t.appendContext(b, pid, ok)
+		if unixRow {
+			b = append(b, ' ')
+		}
+	}
+	return b
+}
+
+// contextWidth is the Security Context column. net-tools keeps the last
+// contextWidth-2 bytes of a longer context.
+const contextWidth = 50
+
+func (t *Table) appendContext(b []byte, pid int, ok bool) []byte {
+	start := len(b)
+	ctx := "-"
+	if ok && t.Context != nil {
+		if c, found := t.Context(pid); found {
+			ctx = c
+		}
+	}
+	if len(ctx) >= contextWidth {
+		ctx = ctx[len(ctx)-(contextWidth-2):]
+	}
+	b = AppendEscaped(b, ctx)
+	return pad(b, start, contextWidth)
+}
+
+// appendEscapedCut appends s escaped, stopping before the escaped form of a
+// byte would reach the limit offset: the cut never splits an escape.
+func appendEscapedCut(b []byte, s string, limit int) []byte {
+	var tmp [8]byte
+	for i := 0; i < len(s); i++ {
+		e := AppendEscaped(tmp[:0], s[i:i+1])
+		if s[i] == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f {
+			e = AppendEscaped(tmp[:0], s[i:i+2])
+			i++
+		}
+		if len(b)+len(e) > limit {
+			break
+		}
+		b = append(b, e...)
+	}
+	return b
+}
+
+// appendTimer appends net-tools' Timer column: the timer's name, then
+// (seconds left/retransmits/probes); seconds are 0.00 when no timer runs.
+func appendTimer(b []byte, s *sockets.Socket) []byte {
+	switch s.Timer {
+	case 0:
+		b = append(b, "off"...)
+	case 1:
+		b = append(b, "on"...)
+	case 2:
+		b = append(b, "keepalive"...)
+	case 3:
+		b = append(b, "timewait"...)
+	case 4:
+		b = append(b, "probe"...)
+	default:
+		b = append(b, "unkn-"...)
+		b = strconv.AppendUint(b, uint64(s.Timer), 10)
+	}
+	b = append(b, " ("...)
+	// /proc/net/tcp gives hundredths of a second, truncated; sock_diag
+	// gives milliseconds. Truncating milliseconds to hundredths gives the
+	// same figure for the same kernel timer.
+	var cs uint64
+	if s.Timer != 0 {
+		cs = s.Expires / 10
+	}
+	b = strconv.AppendUint(b, cs/100, 10)
+	b = append(b, '.', byte('0'+cs%100/10), byte('0'+cs%10))
+	b = append(b, '/')
+	b = strconv.AppendUint(b, uint64(s.Retransmits), 10)
+	b = append(b, '/')
+	b = strconv.AppendUint(b, uint64(s.Probes), 10)
+	return append(b, ')')
 }
 
 func (t *Table) user(uid uint32) (string, bool) {
@@ -280,6 +424,9 @@ func (t *Table) AppendUnix(b []byte, s *sockets.Socket) []byte {
 	b = strconv.AppendUint(b, s.Inode, 10)
 	b = pad(b, start, 8)
 	b = append(b, ' ')
+	if t.Programs || t.Contexts {
+		b = t.appendProcess(b, s.Inode, true)
+	}
 	if needsEscape(s.Path) {
 		b = AppendEscaped(b, s.Path)
 	} else {

@@ -20,6 +20,8 @@ import (
 type world struct {
 	ns    *nstest.Netns
 	close []func()
+	// pending holds descriptors to hand to a child process.
+	pending []*os.File
 }
 
 func (w *world) keep(c interface{ Close() error }) { w.close = append(w.close, func() { c.Close() }) }

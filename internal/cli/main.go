@@ -61,12 +61,6 @@ func unimplemented(o *Options) string {
 		return "-s (--statistics)"
 	case o.Masquerade:
 		return "-M (--masquerade)"
-	case o.Programs:
-		return "-p (--programs)"
-	case o.Timers:
-		return "-o (--timers)"
-	case o.Context:
-		return "-Z (--context)"
 	case o.Continuous:
 		return "-c (--continuous)"
 	}

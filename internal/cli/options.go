@@ -101,7 +101,13 @@ func (f setFunc) Set(s string) error {
 	return f()
 }
 
-var errNoArgument = errors.New("doesn't allow an argument")
+var (
+	errNoArgument = errors.New("doesn't allow an argument")
+	// errStop ends parsing without an error (-V, -h).
+	errStop = errors.New("stop parsing")
+	// errSELinux is -Z's refusal where SELinux is not enabled.
+	errSELinux = errors.New("SELinux is not enabled on this machine.")
+)
 
 func newFlagSet(o *Options) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("netstat", pflag.ContinueOnError)
@@ -136,7 +142,15 @@ func newFlagSet(o *Options) *pflag.FlagSet {
 	b(&o.All, "all", "a")
 	b(&o.FIB, "fib", "F")
 	b(&o.Cache, "cache", "C")
-	b(&o.Context, "context", "Z")
+	// -Z fails at once where SELinux is off, as net-tools does: options
+	// before it take effect, options after it are never read.
+	fs.VarPF(setFunc(func() error {
+		if !selinuxEnabled() {
+			return errSELinux
+		}
+		o.Context, o.Programs = true, true
+		return nil
+	}), "context", "Z", "").NoOptDefVal = "true"
 	b(&o.TCP, "tcp", "t")
 	b(&o.UDP, "udp", "u")
 	b(&o.UDPLite, "udplite", "U")
@@ -161,8 +175,9 @@ func newFlagSet(o *Options) *pflag.FlagSet {
 	fam("bluetooth", "", "bluetooth")
 	fam("l2cap", "", "bluetooth")
 	fam("rfcomm", "", "bluetooth")
-	b(&o.Version, "version", "V")
-	b(&o.Help, "help", "h")
+	// -V and -h end option parsing where they stand, like net-tools.
+	fs.VarPF(setFunc(func() error { o.Version = true; return errStop }), "version", "V", "").NoOptDefVal = "true"
+	fs.VarPF(setFunc(func() error { o.Help = true; return errStop }), "help", "h", "").NoOptDefVal = "true"
 	fs.StringVar(&o.Source, "source", "auto", "")
 	// -? is net-tools' (and Windows') request for usage; net-tools answers
 	// it like a mistake: usage on standard error, status 3.
@@ -190,6 +205,9 @@ func Parse(args []string) (*Options, error) {
 		return nil, err
 	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, errStop) {
+			return o, nil
+		}
 		return nil, translate(fs, err)
 	}
 	if o.Source != "auto" && o.Source != "netlink" && o.Source != "proc" {
@@ -251,6 +269,9 @@ func translate(fs *pflag.FlagSet, err error) error {
 	var fam *familyError
 	if errors.As(err, &fam) {
 		return fam
+	}
+	if errors.Is(err, errSELinux) {
+		return errSELinux
 	}
 	var notExist *pflag.NotExistError
 	if errors.As(err, &notExist) {

@@ -71,7 +71,8 @@ func TestErrors(t *testing.T) {
 		{[]string{"-?"}, 3, "", true, ""},
 		{[]string{"-A", "foo"}, 1, "Unknown address family `foo'.", false, ""},
 		{[]string{"-Ainet,foo"}, 1, "Unknown address family `foo'.", false, ""},
-		{[]string{"-p"}, 1, "netstat: -p (--programs) is not supported yet", false, ""},
+		{[]string{"-r"}, 1, "netstat: -r (--route) is not supported yet", false, ""},
+		{[]string{"-V", "--foo"}, 0, "", false, "netstat-go " + Version + " (net-tools 2.10 compatible)"},
 		{[]string{"-V"}, 0, "", false, "netstat-go " + Version + " (net-tools 2.10 compatible)"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
@@ -159,5 +160,43 @@ func TestSelection(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// TestContextWithoutSELinux: -Z fails where it stands on the command line,
+// as net-tools' getopt loop does.
+func TestContextWithoutSELinux(t *testing.T) {
+	if selinuxEnabled() {
+		t.Skip("SELinux is enabled here")
+	}
+	for _, tc := range []struct {
+		args   []string
+		status int
+		first  string
+	}{
+		{[]string{"-Z"}, 1, "SELinux is not enabled on this machine."},
+		{[]string{"-tanpZ"}, 1, "SELinux is not enabled on this machine."},
+		{[]string{"-Z", "--foo"}, 1, "SELinux is not enabled on this machine."},
+		{[]string{"-Z", "-V"}, 1, "SELinux is not enabled on this machine."},
+		{[]string{"-Q", "-Z"}, 3, "netstat: invalid option -- 'Q'"},
+		{[]string{"-A", "foo", "-Z"}, 1, "Unknown address family `foo'."},
+		{[]string{"--context=x"}, 3, "netstat: option '--context' doesn't allow an argument"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if st := Main(tc.args, &stdout, &stderr); st != tc.status {
+				t.Errorf("status %d, want %d", st, tc.status)
+			}
+			if first, _, _ := strings.Cut(stderr.String(), "\n"); first != tc.first {
+				t.Errorf("stderr %q, want first line %q", stderr.String(), tc.first)
+			}
+			if stdout.Len() != 0 {
+				t.Errorf("stdout %q", stdout.String())
+			}
+		})
+	}
+	var stdout, stderr bytes.Buffer
+	if st := Main([]string{"-V", "-Z"}, &stdout, &stderr); st != 0 || stderr.Len() != 0 {
+		t.Errorf("-V -Z: status %d, stderr %q; -V comes first and wins", st, stderr.String())
 	}
 }

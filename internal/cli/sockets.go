@@ -134,21 +134,40 @@ func runSockets(o *Options, stdout, stderr io.Writer) error {
 		NumericHosts: o.NumericHosts,
 		NumericPorts: o.NumericPorts,
 		NumericUsers: o.NumericUsers,
+		Programs:     o.Programs,
+		Contexts:     o.Context,
+		Timers:       o.Timers,
 	}
+	if o.Context {
+		t.Context = processContext
+	}
+	ctx := context.Background()
 	if !(o.NumericHosts && o.NumericPorts && o.NumericUsers) {
-		t.Names = namer{context.Background(), resolve.New(resolve.Config{})}
+		t.Names = namer{ctx, resolve.New(resolve.Config{})}
 	}
 	l := sockets.NewLister(sockets.Config{Source: sourceOf(o.Source)})
 	defer l.Close()
 
-	w := bufio.NewWriterSize(stdout, 64<<10)
-	var row []byte
 	q := sockets.Query{
 		IPv4:      sel.ipv4,
 		IPv6:      sel.ipv6,
 		Listening: o.All || o.Listening,
 		Connected: o.All || !o.Listening,
 	}
+	var inetQ, unixQ *sockets.Query
+	if sel.inetTitle {
+		iq := q
+		iq.Protocols = sel.inet
+		inetQ = &iq
+	}
+	if sel.unix {
+		uq := q
+		uq.Protocols = []sockets.Protocol{sockets.Unix}
+		unixQ = &uq
+	}
+
+	w := bufio.NewWriterSize(stdout, 64<<10)
+	var row []byte
 	emit := func(s *sockets.Socket) error {
 		if s.Protocol == sockets.Unix {
 			row = t.AppendUnix(row[:0], s)
@@ -158,20 +177,49 @@ func runSockets(o *Options, stdout, stderr io.Writer) error {
 		_, err := w.Write(row)
 		return err
 	}
-	if sel.inetTitle {
+	// Without -p every row streams from the kernel to the terminal. With
+	// -p the owners of exactly the selected sockets are looked up first,
+	// so the selected sockets are held until the process scan is done.
+	walkInet := func(fn func(*sockets.Socket) error) error { return l.Walk(*inetQ, fn) }
+	walkUnix := func(fn func(*sockets.Socket) error) error { return l.Walk(*unixQ, fn) }
+	if o.Programs {
+		var inetRows, unixRows []sockets.Socket
+		collect := func(rows *[]sockets.Socket) func(*sockets.Socket) error {
+			return func(s *sockets.Socket) error { *rows = append(*rows, *s); return nil }
+		}
+		if inetQ != nil {
+			if err := walkInet(collect(&inetRows)); err != nil {
+				return err
+			}
+		}
+		if unixQ != nil {
+			if err := walkUnix(collect(&unixRows)); err != nil {
+				return err
+			}
+		}
+		// Our own netlink socket would count as "a socket seen" in
+		// net-tools' choice of note; the dump is done, so close it first.
+		l.Close()
+		owners, err := findOwners(ctx, inetRows, unixRows, stderr)
+		if err != nil {
+			return err
+		}
+		t.Owner = owners
+		walkInet = replay(inetRows)
+		walkUnix = replay(unixRows)
+	}
+	if inetQ != nil {
 		w.WriteString(render.InetTitle(o.selection()))
 		w.WriteString(t.InetHeader())
-		q.Protocols = sel.inet
-		if err := l.Walk(q, emit); err != nil {
+		if err := walkInet(emit); err != nil {
 			w.Flush()
 			return err
 		}
 	}
-	if sel.unix {
+	if unixQ != nil {
 		w.WriteString(render.UnixTitle(o.selection()))
 		w.WriteString(t.UnixHeader())
-		q.Protocols = []sockets.Protocol{sockets.Unix}
-		if err := l.Walk(q, emit); err != nil {
+		if err := walkUnix(emit); err != nil {
 			w.Flush()
 			return err
 		}
@@ -183,4 +231,15 @@ func runSockets(o *Options, stdout, stderr io.Writer) error {
 		return statusError(exitError)
 	}
 	return nil
+}
+
+func replay(rows []sockets.Socket) func(func(*sockets.Socket) error) error {
+	return func(fn func(*sockets.Socket) error) error {
+		for i := range rows {
+			if err := fn(&rows[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 }

@@ -1,0 +1,59 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/netstat-go/netstat/internal/procmap"
+	"github.com/netstat-go/netstat/sockets"
+)
+
+// Notes net-tools prints on standard error when -p could not see every
+// process; exit status stays 0.
+const (
+	noteNotAll = "(Not all processes could be identified, non-owned process info\n" +
+		" will not be shown, you would have to be root to see it all.)"
+	noteNoInfo = "(No info could be read for \"-p\": geteuid()=%d but you should be root.)"
+)
+
+// findOwners scans /proc for the processes holding the listed sockets and
+// returns the lookup the renderer needs: the lowest PID holding a socket,
+// as net-tools shows. It prints net-tools' note once, before any table, when
+// some process's descriptors could not be read.
+func findOwners(ctx context.Context, inet, unix []sockets.Socket, stderr io.Writer) (func(uint64) (int, string, bool), error) {
+	wanted := make(map[uint64]struct{}, len(inet)+len(unix))
+	for _, rows := range [][]sockets.Socket{inet, unix} {
+		for i := range rows {
+			if rows[i].Inode != 0 {
+				wanted[rows[i].Inode] = struct{}{}
+			}
+		}
+	}
+	scanner := procmap.New("")
+	euid := os.Geteuid()
+	// Unprivileged, net-tools' note depends on every process (was any
+	// unreadable, was any socket seen), so the scan cannot stop early.
+	scanner.AllOwners = euid != 0
+	owners, stats, err := scanner.Scan(ctx, wanted)
+	if err != nil {
+		return nil, fmt.Errorf("reading processes: %w", err)
+	}
+	// Root without capabilities can be denied too; net-tools then says
+	// geteuid()=0.
+	if stats.Denied > 0 {
+		if stats.Sockets == 0 {
+			fmt.Fprintf(stderr, noteNoInfo+"\n", euid)
+		} else {
+			fmt.Fprintln(stderr, noteNotAll)
+		}
+	}
+	return func(inode uint64) (int, string, bool) {
+		o := owners[inode]
+		if len(o) == 0 {
+			return 0, "", false
+		}
+		return o[0].PID, o[0].Name, true
+	}, nil
+}

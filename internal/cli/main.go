@@ -45,7 +45,13 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "netstat: %s is not supported yet\n", name)
 		return exitError
 	}
-	return finish(runSockets(o, stdout, stderr), stderr)
+	if o.Masquerade {
+		// No kernel since 2.2 has /proc/net/ip_masquerade; net-tools says
+		// so and fails. Conntrack NAT entries are a possible successor.
+		fmt.Fprintln(stderr, "netstat: no support for `ip_masquerade' on this system.")
+		return exitError
+	}
+	return finish(repeat(interval(o), func() error { return runSockets(o, stdout, stderr) }), stderr)
 }
 
 // unimplemented names the first option given whose mode is not built yet.
@@ -59,10 +65,6 @@ func unimplemented(o *Options) string {
 		return "-g (--groups)"
 	case o.Statistics:
 		return "-s (--statistics)"
-	case o.Masquerade:
-		return "-M (--masquerade)"
-	case o.Continuous:
-		return "-c (--continuous)"
 	}
 	return ""
 }

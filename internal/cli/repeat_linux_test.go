@@ -1,0 +1,47 @@
+package cli_test
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestRepeat runs -c and the trailing interval until SIGINT: status 0, and
+// the output is whole rounds, each equal to a single run's output.
+func TestRepeat(t *testing.T) {
+	w := newWorld(t)
+	once, _, status := w.ours("-tn")
+	if status != 0 {
+		t.Fatalf("-tn: status %d", status)
+	}
+	for _, args := range [][]string{{"-tnc"}, {"-tn", "1"}, {"--continuous", "-tn"}} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			cmd := exec.Command(os.Args[0], args...)
+			cmd.Env = append(os.Environ(), "NETSTAT_TEST_MAIN=1")
+			cmd.Stdout, cmd.Stderr = &out, &errOut
+			var err error
+			w.ns.Do(func() { err = cmd.Start() })
+			if err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(2500 * time.Millisecond)
+			must(t, cmd.Process.Signal(syscall.SIGINT))
+			err = cmd.Wait()
+			if err != nil {
+				t.Fatalf("after SIGINT: %v (stderr %q)", err, errOut.String())
+			}
+			rounds := strings.Count(out.String(), "Active Internet connections")
+			if rounds < 2 {
+				t.Fatalf("%d rounds in 2.5 s:\n%s", rounds, out.String())
+			}
+			if want := strings.Repeat(once, rounds); out.String() != want {
+				t.Errorf("rounds differ from a single run, or one is cut:\n%s", out.String())
+			}
+		})
+	}
+}

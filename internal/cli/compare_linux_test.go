@@ -157,7 +157,7 @@ func netTools(t *testing.T) string {
 
 // ours runs this program (the test binary standing in for it) in the world.
 func (w *world) ours(args ...string) (stdout, stderr string, status int) {
-	o, e, st := w.ns.Run([]string{"NETSTAT_TEST_MAIN=1"}, os.Args[0], args...)
+	o, e, st := w.ns.Run(selfEnv, os.Args[0], args...)
 	return string(o), string(e), st
 }
 

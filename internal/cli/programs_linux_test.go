@@ -146,7 +146,7 @@ func TestUnprivileged(t *testing.T) {
 	}
 	check := func(t *testing.T, args []string) {
 		wantOut, wantErr, wantStatus := run(nil, netTools(t), args...)
-		gotOut, gotErr, gotStatus := run([]string{"NETSTAT_TEST_MAIN=1"}, bin, args...)
+		gotOut, gotErr, gotStatus := run(selfEnv, bin, args...)
 		if gotStatus != wantStatus || gotErr != wantErr {
 			t.Errorf("status %d, stderr %q; net-tools %d, %q", gotStatus, gotErr, wantStatus, wantErr)
 		}
@@ -178,7 +178,7 @@ func TestUnprivileged(t *testing.T) {
 	for _, args := range [][]string{{"-tanp"}, {"-tlp"}} {
 		t.Run("some/"+strings.Join(args, " "), func(t *testing.T) {
 			check(t, args)
-			out, _, _ := run([]string{"NETSTAT_TEST_MAIN=1"}, bin, args...)
+			out, _, _ := run(selfEnv, bin, args...)
 			if !strings.Contains(out, strconv.Itoa(cmd.Process.Pid)+"/nobody-holder") {
 				t.Errorf("nobody's own socket is not named:\n%s", out)
 			}

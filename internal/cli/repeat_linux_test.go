@@ -22,7 +22,7 @@ func TestRepeat(t *testing.T) {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			var out, errOut bytes.Buffer
 			cmd := exec.Command(os.Args[0], args...)
-			cmd.Env = append(os.Environ(), "NETSTAT_TEST_MAIN=1")
+			cmd.Env = append(os.Environ(), selfEnv...)
 			cmd.Stdout, cmd.Stderr = &out, &errOut
 			var err error
 			w.ns.Do(func() { err = cmd.Start() })

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"syscall"
+
+	"github.com/netstat-go/netstat/internal/resolve"
 )
 
 // Exit statuses, as net-tools uses them.
@@ -51,7 +53,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "netstat: no support for `ip_masquerade' on this system.")
 		return exitError
 	}
-	return finish(repeat(interval(o), func() error { return runSockets(o, stdout, stderr) }), stderr)
+	res := resolve.New(resolve.Config{})
+	return finish(repeat(interval(o), func() error { return runSockets(o, res, stdout, stderr) }), stderr)
 }
 
 // unimplemented names the first option given whose mode is not built yet.

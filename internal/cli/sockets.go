@@ -123,7 +123,9 @@ func (n namer) User(uid uint32) (string, bool)             { return n.r.User(uid
 
 // runSockets prints the socket tables. Rows are built in a buffer and
 // written whole, so a reader never sees a torn row.
-func runSockets(o *Options, stdout, stderr io.Writer) error {
+// The resolver is the caller's, so that its cache lasts across rounds of
+// -c.
+func runSockets(o *Options, res *resolve.Resolver, stdout, stderr io.Writer) error {
 	sel := selectSockets(o)
 	for _, m := range sel.messages {
 		fmt.Fprintln(stderr, m)
@@ -143,7 +145,7 @@ func runSockets(o *Options, stdout, stderr io.Writer) error {
 	}
 	ctx := context.Background()
 	if !(o.NumericHosts && o.NumericPorts && o.NumericUsers) {
-		t.Names = namer{ctx, resolve.New(resolve.Config{})}
+		t.Names = namer{ctx, res}
 	}
 	l := sockets.NewLister(sockets.Config{Source: sourceOf(o.Source)})
 	defer l.Close()

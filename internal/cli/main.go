@@ -54,7 +54,14 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	res := resolve.New(resolve.Config{})
-	return finish(repeat(interval(o), func() error { return runSockets(o, res, stdout, stderr) }), stderr)
+	round := func() error { return runSockets(o, res, stdout, stderr) }
+	switch {
+	case o.Interfaces:
+		round = func() error { return runInterfaces(o, stdout, stderr) }
+	case o.Groups:
+		round = func() error { return runGroups(o, res, stdout, stderr) }
+	}
+	return finish(repeat(interval(o), round), stderr)
 }
 
 // unimplemented names the first option given whose mode is not built yet.
@@ -62,10 +69,6 @@ func unimplemented(o *Options) string {
 	switch {
 	case o.Route:
 		return "-r (--route)"
-	case o.Interfaces:
-		return "-i (--interfaces)"
-	case o.Groups:
-		return "-g (--groups)"
 	case o.Statistics:
 		return "-s (--statistics)"
 	}

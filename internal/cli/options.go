@@ -30,6 +30,8 @@ type Options struct {
 	Route, Interfaces, Groups, Statistics bool
 	Masquerade                            bool
 	Symbolic, FIB, Cache                  bool
+	// Bytes (-b, BSD) adds byte counts to -i.
+	Bytes bool
 
 	Help, Version bool
 	question      bool
@@ -120,6 +122,7 @@ func newFlagSet(o *Options) *pflag.FlagSet {
 	}
 	b(&o.Route, "route", "r")
 	b(&o.Interfaces, "interfaces", "i")
+	b(&o.Bytes, "bytes", "b")
 	b(&o.Groups, "groups", "g")
 	b(&o.Statistics, "statistics", "s")
 	b(&o.Masquerade, "masquerade", "M")

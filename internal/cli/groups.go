@@ -1,0 +1,47 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"io"
+
+	"github.com/netstat-go/netstat/groups"
+	"github.com/netstat-go/netstat/internal/render"
+	"github.com/netstat-go/netstat/internal/resolve"
+)
+
+// runGroups prints the multicast group memberships (-g). As in net-tools,
+// -4 or -6 selects the family, and also makes the Internet socket table
+// come first (net-tools treats the family flag as a request for sockets
+// too).
+func runGroups(o *Options, res *resolve.Resolver, stdout, stderr io.Writer) error {
+	fam := groups.IPv4 | groups.IPv6
+	if o.Inet || o.Inet6 {
+		if err := runSockets(o, res, stdout, stderr); err != nil {
+			return err
+		}
+		fam = 0
+		if o.Inet {
+			fam |= groups.IPv4
+		}
+		if o.Inet6 {
+			fam |= groups.IPv6
+		}
+	}
+	list, err := groups.List(fam)
+	if err != nil {
+		return err
+	}
+	var names render.Namer
+	if !o.NumericHosts {
+		names = namer{context.Background(), res}
+	}
+	w := bufio.NewWriter(stdout)
+	w.WriteString(render.GroupsTitle)
+	var b []byte
+	for i := range list {
+		b = render.AppendGroup(b[:0], &list[i], names)
+		w.Write(b)
+	}
+	return w.Flush()
+}

@@ -1,0 +1,36 @@
+package cli
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+
+	"github.com/netstat-go/netstat/interfaces"
+	"github.com/netstat-go/netstat/internal/render"
+)
+
+// runInterfaces prints the kernel interface table (-i): every interface
+// with -a, otherwise only those that are up, sorted by name.
+func runInterfaces(o *Options, stdout, stderr io.Writer) error {
+	if o.Extend > 0 {
+		fmt.Fprintln(stderr, "netstat: -ie (the long interface form) is not supported yet")
+		return statusError(exitError)
+	}
+	list, err := interfaces.List()
+	if err != nil {
+		return err
+	}
+	t := &render.IfaceTable{Wide: o.Wide, Bytes: o.Bytes}
+	w := bufio.NewWriter(stdout)
+	w.WriteString(render.IfaceTitle)
+	w.WriteString(t.Header())
+	var b []byte
+	for i := range list {
+		if !o.All && list[i].Flags&interfaces.Up == 0 {
+			continue
+		}
+		b = t.AppendIface(b[:0], &list[i])
+		w.Write(b)
+	}
+	return w.Flush()
+}

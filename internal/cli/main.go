@@ -60,6 +60,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		round = func() error { return runInterfaces(o, stdout, stderr) }
 	case o.Groups:
 		round = func() error { return runGroups(o, res, stdout, stderr) }
+	case o.Statistics:
+		round = func() error { return runStats(o, stdout, stderr) }
 	}
 	return finish(repeat(interval(o), round), stderr)
 }
@@ -69,8 +71,6 @@ func unimplemented(o *Options) string {
 	switch {
 	case o.Route:
 		return "-r (--route)"
-	case o.Statistics:
-		return "-s (--statistics)"
 	}
 	return ""
 }

@@ -220,7 +220,38 @@ func Parse(args []string) (*Options, error) {
 		return nil, &usageError{}
 	}
 	o.Args = fs.Args()
+	// BSD and Windows: "netstat -s -p tcp" names the protocol whose
+	// statistics to show. With -s, -p has no Linux meaning to clash with.
+	if o.Statistics && o.Programs && len(o.Args) > 0 {
+		if err := o.statsProtocol(o.Args[0]); err != nil {
+			return nil, err
+		}
+		o.Args, o.Programs = o.Args[1:], false
+	}
 	return o, nil
+}
+
+// statsProtocol selects the statistics of one protocol named after -s -p.
+func (o *Options) statsProtocol(name string) error {
+	switch strings.ToLower(name) {
+	case "tcp":
+		o.TCP = true
+	case "udp":
+		o.UDP = true
+	case "udplite":
+		o.UDPLite = true
+	case "raw", "ip", "icmp":
+		o.Raw = true
+	case "tcp6", "tcpv6":
+		o.TCP, o.Inet6 = true, true
+	case "udp6", "udpv6":
+		o.UDP, o.Inet6 = true, true
+	case "ip6", "ipv6", "icmp6", "raw6":
+		o.Raw, o.Inet6 = true, true
+	default:
+		return &usageError{fmt.Sprintf("netstat: unknown protocol `%s' for -p", name)}
+	}
+	return nil
 }
 
 // expandLongPrefixes replaces each abbreviated long option by its full name,

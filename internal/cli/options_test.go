@@ -31,6 +31,9 @@ func TestParse(t *testing.T) {
 		{[]string{"-V"}, Options{Version: true}},
 		{[]string{"--help"}, Options{Help: true}},
 		{[]string{"--source=proc", "-x"}, Options{Unix: true, Source: "proc"}},
+		{[]string{"-s", "-p", "tcp"}, Options{Statistics: true, TCP: true}},
+		{[]string{"-sp", "UDP"}, Options{Statistics: true, UDP: true}},
+		{[]string{"-sp", "tcp6", "5"}, Options{Statistics: true, TCP: true, Inet6: true, Args: []string{"5"}}},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			got, err := Parse(tc.args)
@@ -72,6 +75,7 @@ func TestErrors(t *testing.T) {
 		{[]string{"-A", "foo"}, 1, "Unknown address family `foo'.", false, ""},
 		{[]string{"-Ainet,foo"}, 1, "Unknown address family `foo'.", false, ""},
 		{[]string{"-r"}, 1, "netstat: -r (--route) is not supported yet", false, ""},
+		{[]string{"-sp", "sctp"}, 3, "netstat: unknown protocol `sctp' for -p", true, ""},
 		{[]string{"-V", "--foo"}, 0, "", false, "netstat-go " + Version + " (net-tools 2.10 compatible)"},
 		{[]string{"-V"}, 0, "", false, "netstat-go " + Version + " (net-tools 2.10 compatible)"},
 	} {

@@ -77,3 +77,36 @@ func fuzzParse[R, S any](f *testing.F, parse func(io.Reader, string, func(*R) er
 		}
 	})
 }
+
+func FuzzParseSNMP(f *testing.F)  { fuzzCounters(f, parseSNMPFlat) }
+func FuzzParseSNMP6(f *testing.F) { fuzzCounters(f, ParseSNMP6) }
+
+func parseSNMPFlat(r io.Reader, name string) ([]Counter, error) {
+	secs, err := ParseSNMP(r, name)
+	var cs []Counter
+	for _, s := range secs {
+		for _, c := range s.Counters {
+			cs = append(cs, Counter{s.Name + "." + c.Name, c.Value})
+		}
+	}
+	return cs, err
+}
+
+// fuzzCounters checks that parse never panics and fails only with a
+// *ParseError naming a line of the input and the file.
+func fuzzCounters(f *testing.F, parse func(io.Reader, string) ([]Counter, error)) {
+	f.Fuzz(func(t *testing.T, input []byte) {
+		_, err := parse(bytes.NewReader(input), "fuzz")
+		if err == nil {
+			return
+		}
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.Name != "fuzz" {
+			t.Fatalf("error %v (%T) is not a *ParseError naming the file", err, err)
+		}
+		lines := bytes.Split(input, []byte("\n"))
+		if pe.Line < 1 || pe.Line > len(lines) || !bytes.HasPrefix(lines[pe.Line-1], []byte(pe.Text)) {
+			t.Fatalf("error names line %d %q of %d lines", pe.Line, pe.Text, len(lines))
+		}
+	})
+}

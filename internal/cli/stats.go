@@ -1,0 +1,72 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/netstat-go/netstat/internal/linux/procfs"
+	"github.com/netstat-go/netstat/internal/stats"
+)
+
+// runStats prints protocol statistics (-s) from /proc/net.
+func runStats(o *Options, stdout, stderr io.Writer) error {
+	return writeStats(o, os.DirFS("/proc/net"), stdout)
+}
+
+// writeStats is runStats over any directory holding snmp, netstat and
+// snmp6. As net-tools: -6 (or -A inet6) shows snmp6 and the shared Tcp
+// section, anything else the IPv4 files; -t -u -w pick the known sections
+// (other sections always print); asking for both families or for unix is
+// refused with a message on standard output and status 1.
+func writeStats(o *Options, dir fs.FS, stdout io.Writer) error {
+	var fams []string
+	if o.Inet && o.Inet6 {
+		fams = append(fams, "inet", "inet6")
+	}
+	if o.Unix || o.UnixAF {
+		fams = append(fams, "unix")
+	}
+	if len(fams) > 0 {
+		fmt.Fprintf(stdout, "netstat: No statistics support for specified address family: %s\n", strings.Join(fams, ","))
+		return statusError(exitError)
+	}
+	sel := stats.Selection{TCP: o.TCP, UDP: o.UDP, Raw: o.Raw}
+	sel.All = !o.TCP && !o.UDP && !o.Raw && !o.UDPLite && !o.SCTP
+	var v4 []procfs.SNMPSection
+	for _, name := range []string{"snmp", "netstat"} {
+		secs, err := readSNMP(dir, name)
+		if err != nil && !(name == "netstat" && errors.Is(err, fs.ErrNotExist)) {
+			return err
+		}
+		v4 = append(v4, secs...)
+	}
+	var out []byte
+	if o.Inet6 {
+		data, err := fs.ReadFile(dir, "snmp6")
+		if err != nil {
+			return err
+		}
+		cs, err := procfs.ParseSNMP6(bytes.NewReader(data), "/proc/net/snmp6")
+		if err != nil {
+			return err
+		}
+		out = stats.Append6(nil, cs, v4, sel)
+	} else {
+		out = stats.Append4(nil, v4, sel)
+	}
+	_, err := stdout.Write(out)
+	return err
+}
+
+func readSNMP(dir fs.FS, name string) ([]procfs.SNMPSection, error) {
+	data, err := fs.ReadFile(dir, name)
+	if err != nil {
+		return nil, err
+	}
+	return procfs.ParseSNMP(bytes.NewReader(data), "/proc/net/"+name)
+}

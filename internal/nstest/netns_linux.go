@@ -20,6 +20,8 @@ type Netns struct {
 	t    testing.TB
 	ch   chan func()
 	dead chan struct{} // closed when the thread's goroutine has ended
+	// privateMounts is set once the thread has its own mount namespace.
+	privateMounts bool
 }
 
 // New creates a namespace with its loopback up, or skips the test when not
@@ -60,26 +62,40 @@ func New(t testing.TB) *Netns {
 // WithHosts gives the namespace's thread (and what it starts) a private
 // mount namespace in which /etc/hosts is the given text, so that tests of
 // host names do not depend on the machine's file.
-func (ns *Netns) WithHosts(t testing.TB, hosts string) {
+func (ns *Netns) WithHosts(t testing.TB, hosts string) { ns.WithFile(t, "/etc/hosts", hosts) }
+
+// WithFile shows text at path (an existing file) to the namespace's thread
+// and what it starts, through a bind mount in a private mount namespace
+// made on first use.
+func (ns *Netns) WithFile(t testing.TB, path, text string) {
 	t.Helper()
-	path := filepath.Join(t.TempDir(), "hosts")
-	if err := os.WriteFile(path, []byte(hosts), 0o644); err != nil {
+	src := filepath.Join(t.TempDir(), filepath.Base(path))
+	if err := os.WriteFile(src, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	var err error
 	ns.Do(func() {
-		if err = unix.Unshare(unix.CLONE_NEWNS); err != nil {
-			return
+		if !ns.privateMounts {
+			if err = unix.Unshare(unix.CLONE_NEWNS); err != nil {
+				return
+			}
+			// Private first, so the bind mounts never reach the host.
+			if err = unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
+				return
+			}
+			ns.privateMounts = true
 		}
-		// Private first, so the bind mount never reaches the host.
-		if err = unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
-			return
-		}
-		err = unix.Mount(path, "/etc/hosts", "", unix.MS_BIND, "")
+		err = unix.Mount(src, path, "", unix.MS_BIND, "")
 	})
 	if err != nil {
-		t.Fatalf("private /etc/hosts: %v", err)
+		t.Fatalf("private %s: %v", path, err)
 	}
+}
+
+// NoDNS points the namespace's resolver at a closed port on loopback, so
+// that reverse lookups fail at once instead of waiting for a time-out.
+func (ns *Netns) NoDNS(t testing.TB) {
+	ns.WithFile(t, "/etc/resolv.conf", "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n")
 }
 
 // Do runs f on the namespace's thread and waits for it.

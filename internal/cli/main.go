@@ -43,10 +43,6 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		io.WriteString(stderr, afListText)
 		return exitOK
 	}
-	if name := unimplemented(o); name != "" {
-		fmt.Fprintf(stderr, "netstat: %s is not supported yet\n", name)
-		return exitError
-	}
 	if o.Masquerade {
 		// No kernel since 2.2 has /proc/net/ip_masquerade; net-tools says
 		// so and fails. Conntrack NAT entries are a possible successor.
@@ -56,6 +52,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	res := resolve.New(resolve.Config{})
 	round := func() error { return runSockets(o, res, stdout, stderr) }
 	switch {
+	case o.Route:
+		round = func() error { return runRoutes(o, stdout, stderr) }
 	case o.Interfaces:
 		round = func() error { return runInterfaces(o, stdout, stderr) }
 	case o.Groups:
@@ -64,15 +62,6 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		round = func() error { return runStats(o, stdout, stderr) }
 	}
 	return finish(repeat(interval(o), round), stderr)
-}
-
-// unimplemented names the first option given whose mode is not built yet.
-func unimplemented(o *Options) string {
-	switch {
-	case o.Route:
-		return "-r (--route)"
-	}
-	return ""
 }
 
 // statusError carries an exit status chosen by a mode, after its output and

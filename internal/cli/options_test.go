@@ -74,7 +74,6 @@ func TestErrors(t *testing.T) {
 		{[]string{"-?"}, 3, "", true, ""},
 		{[]string{"-A", "foo"}, 1, "Unknown address family `foo'.", false, ""},
 		{[]string{"-Ainet,foo"}, 1, "Unknown address family `foo'.", false, ""},
-		{[]string{"-r"}, 1, "netstat: -r (--route) is not supported yet", false, ""},
 		{[]string{"-sp", "sctp"}, 3, "netstat: unknown protocol `sctp' for -p", true, ""},
 		{[]string{"-V", "--foo"}, 0, "", false, "netstat-go " + Version + " (net-tools 2.10 compatible)"},
 		{[]string{"-V"}, 0, "", false, "netstat-go " + Version + " (net-tools 2.10 compatible)"},

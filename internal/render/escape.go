@@ -45,3 +45,12 @@ func needsEscape(s string) bool {
 	}
 	return false
 }
+
+// escaped is AppendEscaped for callers that need a string (for padding and
+// cutting); it costs nothing when s has no control character.
+func escaped(s string) string {
+	if !needsEscape(s) {
+		return s
+	}
+	return string(AppendEscaped(nil, s))
+}

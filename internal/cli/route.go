@@ -1,0 +1,141 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/netstat-go/netstat/internal/render"
+	"github.com/netstat-go/netstat/internal/resolve"
+	"github.com/netstat-go/netstat/routes"
+)
+
+// routeNamer names route addresses: hosts through the resolver, networks
+// from /etc/networks (as glibc's files backend: an entry matches the
+// address or the address with its trailing zero bytes dropped).
+type routeNamer struct {
+	ctx  context.Context
+	r    *resolve.Resolver
+	nets map[uint32]string
+}
+
+func (n routeNamer) Host(a netip.Addr) (string, bool) { return n.r.Host(n.ctx, a) }
+
+func (n routeNamer) Network(a netip.Addr) (string, bool) {
+	if !a.Is4() {
+		return "", false
+	}
+	b := a.As4()
+	v := binary.BigEndian.Uint32(b[:])
+	if name, ok := n.nets[v]; ok {
+		return name, true
+	}
+	for v != 0 && v&0xff == 0 {
+		v >>= 8
+	}
+	name, ok := n.nets[v]
+	return name, ok
+}
+
+// parseNetworks reads /etc/networks: "name number [aliases]", where number
+// is in inet_network(3) form ("10", "10.4", "192.0.2.0"). First entry wins.
+func parseNetworks(r io.Reader) map[uint32]string {
+	m := make(map[uint32]string)
+	sc := bufio.NewScanner(r)
+	for sc.Scan() {
+		line, _, _ := strings.Cut(sc.Text(), "#")
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		parts := strings.Split(f[1], ".")
+		if len(parts) > 4 {
+			continue
+		}
+		var v uint32
+		ok := true
+		for _, p := range parts {
+			n, err := strconv.ParseUint(p, 0, 8)
+			if err != nil {
+				ok = false
+				break
+			}
+			v = v<<8 | uint32(n)
+		}
+		if _, dup := m[v]; ok && !dup {
+			m[v] = f[0]
+		}
+	}
+	return m
+}
+
+func loadNetworks(path string) map[uint32]string {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	return parseNetworks(f)
+}
+
+// runRoutes prints the routing tables (-r), or net-tools' routing cache
+// listing (-C), which modern kernels (3.6+) leave empty for IPv4.
+func runRoutes(o *Options, stdout, stderr io.Writer) error {
+	if (o.Unix || o.UnixAF) && !o.Inet && !o.Inet6 {
+		fmt.Fprintln(stderr, "No routing for address family `unix'.")
+		return statusError(exitUsage)
+	}
+	v4, v6 := o.Inet || !o.Inet6, o.Inet6
+	t := &render.RouteTable{Extend: o.Extend}
+	if !o.NumericHosts {
+		res := resolve.New(resolve.Config{})
+		t.Names = routeNamer{ctx: context.Background(), r: res, nets: loadNetworks("/etc/networks")}
+	}
+	w := bufio.NewWriter(stdout)
+	var row []byte
+	if v4 {
+		io.WriteString(w, render.RouteTitle(routes.IPv4, o.Cache))
+		io.WriteString(w, t.RouteHeader(o.Cache))
+		if !o.Cache {
+			rs, err := routes.List(routes.Config{}, routes.IPv4)
+			if err != nil {
+				w.Flush()
+				return err
+			}
+			for i := range rs {
+				if render.Listed4(&rs[i]) {
+					row = t.AppendRoute(row[:0], &rs[i])
+					w.Write(row)
+				}
+			}
+		}
+	}
+	if v6 {
+		io.WriteString(w, render.RouteTitle(routes.IPv6, o.Cache))
+		io.WriteString(w, t.Route6Header())
+		rs, err := routes.List(routes.Config{}, routes.IPv6)
+		if err != nil {
+			w.Flush()
+			return err
+		}
+		for i := range rs {
+			if render.Listed6(&rs[i], o.Cache) {
+				row = t.AppendRoute6(row[:0], &rs[i])
+				w.Write(row)
+			}
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if o.Unix || o.UnixAF {
+		return statusError(exitError)
+	}
+	return nil
+}

@@ -1,0 +1,68 @@
+package procfs
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"testing"
+)
+
+func TestParseRouteSamples(t *testing.T) {
+	for _, tc := range []struct {
+		file  string
+		parse func(io.Reader, string) (int, error)
+		rows  int
+	}{
+		{"../../render/testdata/route-proc-route.txt", countRoute, 43},
+		{"../../render/testdata/route-proc-ipv6_route.txt", countRoute6, 40},
+	} {
+		b, err := os.ReadFile(tc.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := tc.parse(bytes.NewReader(b), tc.file)
+		if err != nil || n != tc.rows {
+			t.Errorf("%s: %d rows, %v; want %d", tc.file, n, err, tc.rows)
+		}
+	}
+	_, err := countRoute(bytes.NewReader([]byte("Iface\tx\neth0\t1\n")), "r")
+	var pe *ParseError
+	if !errors.As(err, &pe) || pe.Line != 2 {
+		t.Errorf("malformed line: %v", err)
+	}
+}
+
+func countRoute(r io.Reader, name string) (int, error) {
+	n := 0
+	err := ParseRoute(r, name, func(*RouteRow) error { n++; return nil })
+	return n, err
+}
+
+func countRoute6(r io.Reader, name string) (int, error) {
+	n := 0
+	err := ParseIPv6Route(r, name, func(*IPv6RouteRow) error { n++; return nil })
+	return n, err
+}
+
+func FuzzParseRoute(f *testing.F)     { fuzzRoute(f, countRoute) }
+func FuzzParseIPv6Route(f *testing.F) { fuzzRoute(f, countRoute6) }
+
+// fuzzRoute checks that parse never panics and fails only with a
+// *ParseError naming a line of the input.
+func fuzzRoute(f *testing.F, parse func(io.Reader, string) (int, error)) {
+	f.Fuzz(func(t *testing.T, input []byte) {
+		_, err := parse(bytes.NewReader(input), "fuzz")
+		if err == nil {
+			return
+		}
+		var pe *ParseError
+		if !errors.As(err, &pe) || pe.Name != "fuzz" {
+			t.Fatalf("error %v (%T) is not a *ParseError", err, err)
+		}
+		lines := bytes.Split(input, []byte("\n"))
+		if pe.Line < 1 || pe.Line > len(lines) || !bytes.HasPrefix(lines[pe.Line-1], []byte(pe.Text)) {
+			t.Fatalf("error names line %d %q", pe.Line, pe.Text)
+		}
+	})
+}

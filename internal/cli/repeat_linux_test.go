@@ -14,12 +14,17 @@ import (
 // the output is whole rounds, each equal to a single run's output.
 func TestRepeat(t *testing.T) {
 	w := newWorld(t)
-	once, _, status := w.ours("-tn")
-	if status != 0 {
-		t.Fatalf("-tn: status %d", status)
-	}
-	for _, args := range [][]string{{"-tnc"}, {"-tn", "1"}, {"--continuous", "-tn"}} {
+	for _, args := range [][]string{{"-tnc"}, {"-tn", "1"}, {"--continuous", "-tn"}, {"-ic"}, {"-s", "1"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			// One round is the same command without the repetition.
+			single := []string{strings.TrimSuffix(strings.TrimSuffix(args[0], "c"), "--continuous")}
+			if args[0] == "--continuous" {
+				single = args[1:]
+			}
+			once, _, status := w.ours(single...)
+			if status != 0 {
+				t.Fatalf("%v: status %d", single, status)
+			}
 			var out, errOut bytes.Buffer
 			cmd := exec.Command(os.Args[0], args...)
 			cmd.Env = append(os.Environ(), selfEnv...)
@@ -35,7 +40,8 @@ func TestRepeat(t *testing.T) {
 			if err != nil {
 				t.Fatalf("after SIGINT: %v (stderr %q)", err, errOut.String())
 			}
-			rounds := strings.Count(out.String(), "Active Internet connections")
+			first, _, _ := strings.Cut(once, "\n")
+			rounds := strings.Count(out.String(), first+"\n")
 			if rounds < 2 {
 				t.Fatalf("%d rounds in 2.5 s:\n%s", rounds, out.String())
 			}

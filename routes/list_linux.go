@@ -13,7 +13,7 @@ import (
 func list(cfg Config, family Family) ([]Route, error) {
 	dir := cfg.ProcNet
 	if dir == "" {
-		dir = "/proc/self/net"
+		dir = "/proc/thread-self/net"
 	}
 	var rs []Route
 	switch family {

@@ -86,8 +86,8 @@ type Route struct {
 // Config says where List reads. The zero value is the running system.
 type Config struct {
 	// ProcNet is the directory holding route and ipv6_route; "" means
-	// /proc/self/net. (A thread in another network namespace than its
-	// process needs /proc/thread-self/net.)
+	// /proc/thread-self/net, which follows the calling thread's network
+	// namespace (/proc/self/net would show the process's).
 	ProcNet string
 }
 

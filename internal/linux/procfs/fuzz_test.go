@@ -97,16 +97,23 @@ func parseSNMPFlat(r io.Reader, name string) ([]Counter, error) {
 func fuzzCounters(f *testing.F, parse func(io.Reader, string) ([]Counter, error)) {
 	f.Fuzz(func(t *testing.T, input []byte) {
 		_, err := parse(bytes.NewReader(input), "fuzz")
-		if err == nil {
-			return
-		}
-		var pe *ParseError
-		if !errors.As(err, &pe) || pe.Name != "fuzz" {
-			t.Fatalf("error %v (%T) is not a *ParseError naming the file", err, err)
-		}
-		lines := bytes.Split(input, []byte("\n"))
-		if pe.Line < 1 || pe.Line > len(lines) || !bytes.HasPrefix(lines[pe.Line-1], []byte(pe.Text)) {
-			t.Fatalf("error names line %d %q of %d lines", pe.Line, pe.Text, len(lines))
-		}
+		checkFuzzError(t, input, err)
 	})
+}
+
+// checkFuzzError fails unless err is nil or a *ParseError that names the
+// file "fuzz" and a line of input beginning with the error's text.
+func checkFuzzError(t *testing.T, input []byte, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	var pe *ParseError
+	if !errors.As(err, &pe) || pe.Name != "fuzz" {
+		t.Fatalf("error %v (%T) is not a *ParseError naming the file", err, err)
+	}
+	lines := bytes.Split(input, []byte("\n"))
+	if pe.Line < 1 || pe.Line > len(lines) || !bytes.HasPrefix(lines[pe.Line-1], []byte(pe.Text)) {
+		t.Fatalf("error names line %d %q of %d lines", pe.Line, pe.Text, len(lines))
+	}
 }

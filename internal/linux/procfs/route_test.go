@@ -53,16 +53,6 @@ func FuzzParseIPv6Route(f *testing.F) { fuzzRoute(f, countRoute6) }
 func fuzzRoute(f *testing.F, parse func(io.Reader, string) (int, error)) {
 	f.Fuzz(func(t *testing.T, input []byte) {
 		_, err := parse(bytes.NewReader(input), "fuzz")
-		if err == nil {
-			return
-		}
-		var pe *ParseError
-		if !errors.As(err, &pe) || pe.Name != "fuzz" {
-			t.Fatalf("error %v (%T) is not a *ParseError", err, err)
-		}
-		lines := bytes.Split(input, []byte("\n"))
-		if pe.Line < 1 || pe.Line > len(lines) || !bytes.HasPrefix(lines[pe.Line-1], []byte(pe.Text)) {
-			t.Fatalf("error names line %d %q", pe.Line, pe.Text)
-		}
+		checkFuzzError(t, input, err)
 	})
 }

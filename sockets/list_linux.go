@@ -27,6 +27,9 @@ const (
 type linuxBackend struct {
 	cfg  Config
 	conn *sockdiag.Conn
+	// dial opens the sock_diag connection; tests replace it to play a
+	// kernel or sandbox that refuses netlink.
+	dial func() (*sockdiag.Conn, error)
 	// noDiag marks netlink as unusable for the whole run (refused).
 	noDiag bool
 	sock   Socket
@@ -38,7 +41,7 @@ func newBackend(cfg Config) backend {
 	if cfg.ProcNet == "" {
 		cfg.ProcNet = "/proc/thread-self/net"
 	}
-	return &linuxBackend{cfg: cfg}
+	return &linuxBackend{cfg: cfg, dial: sockdiag.Dial}
 }
 
 func (b *linuxBackend) close() error {
@@ -79,7 +82,7 @@ func (b *linuxBackend) diag() (*sockdiag.Conn, error) {
 	if b.conn != nil {
 		return b.conn, nil
 	}
-	c, err := sockdiag.Dial()
+	c, err := b.dial()
 	if err != nil {
 		if b.cfg.Source == Netlink {
 			return nil, fmt.Errorf("netlink sock_diag: %w", err)

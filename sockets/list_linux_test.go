@@ -1,11 +1,15 @@
 package sockets
 
 import (
+	"errors"
+	"fmt"
 	"net/netip"
+	"syscall"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/netstat-go/netstat/internal/linux/sockdiag"
 )
 
 func walkAll(t *testing.T, l *Lister, q Query) []Socket {
@@ -95,5 +99,33 @@ func TestInetStates(t *testing.T) {
 		if got := inetStates(&tc.q, tc.p); got != tc.want {
 			t.Errorf("%s: states %#x, want %#x", tc.name, got, tc.want)
 		}
+	}
+}
+
+// TestNetlinkRefused: where netlink is refused (a sandbox, an old kernel),
+// Auto reads /proc and Netlink reports the refusal.
+func TestNetlinkRefused(t *testing.T) {
+	refuse := func() (*sockdiag.Conn, error) {
+		return nil, fmt.Errorf("socket(AF_NETLINK): %w", syscall.EACCES)
+	}
+	q := Query{Protocols: []Protocol{TCP, UDP, Unix}, IPv4: true, IPv6: true, Listening: true, Connected: true}
+
+	proc := NewLister(Config{Source: Proc, ProcNet: "testdata/procnet"})
+	defer proc.Close()
+	want := walkAll(t, proc, q)
+
+	auto := NewLister(Config{Source: Auto, ProcNet: "testdata/procnet"})
+	defer auto.Close()
+	auto.b.(*linuxBackend).dial = refuse
+	if diff := cmp.Diff(want, walkAll(t, auto, q), cmpopts.EquateComparable(netip.AddrPort{})); diff != "" {
+		t.Errorf("auto with netlink refused (-proc +auto):\n%s", diff)
+	}
+
+	nl := NewLister(Config{Source: Netlink, ProcNet: "testdata/procnet"})
+	defer nl.Close()
+	nl.b.(*linuxBackend).dial = refuse
+	err := nl.Walk(q, func(*Socket) error { return nil })
+	if !errors.Is(err, syscall.EACCES) {
+		t.Errorf("netlink-only with netlink refused: err = %v, want EACCES", err)
 	}
 }

@@ -89,6 +89,8 @@ type Interface struct {
 	Flags Flags
 	// Stats is nil for an alias label.
 	Stats *Stats
+	// Detail is set only by ListDetailed.
+	Detail *Detail
 }
 
 // Compare orders interface names as net-tools does: byte by byte, except

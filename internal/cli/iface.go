@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"fmt"
 	"io"
 
 	"github.com/netstat-go/netstat/interfaces"
@@ -13,8 +12,23 @@ import (
 // with -a, otherwise only those that are up, sorted by name.
 func runInterfaces(o *Options, stdout, stderr io.Writer) error {
 	if o.Extend > 0 {
-		fmt.Fprintln(stderr, "netstat: -ie (the long interface form) is not supported yet")
-		return statusError(exitError)
+		// The long form (-ie): ifconfig's layout, every interface that is
+		// up (all with -a), a blank line after each.
+		list, err := interfaces.ListDetailed()
+		if err != nil {
+			return err
+		}
+		w := bufio.NewWriter(stdout)
+		w.WriteString(render.IfaceTitle)
+		var b []byte
+		for i := range list {
+			if !o.All && list[i].Flags&interfaces.Up == 0 {
+				continue
+			}
+			b = render.AppendIfaceLong(b[:0], &list[i])
+			w.Write(b)
+		}
+		return w.Flush()
 	}
 	list, err := interfaces.List()
 	if err != nil {

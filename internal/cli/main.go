@@ -53,7 +53,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	round := func() error { return runSockets(o, res, stdout, stderr) }
 	switch {
 	case o.Route:
-		round = func() error { return runRoutes(o, stdout, stderr) }
+		round = func() error { return runRoutes(o, res, stdout, stderr) }
 	case o.Interfaces:
 		round = func() error { return runInterfaces(o, stdout, stderr) }
 	case o.Groups:

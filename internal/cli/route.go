@@ -86,7 +86,7 @@ func loadNetworks(path string) map[uint32]string {
 
 // runRoutes prints the routing tables (-r), or net-tools' routing cache
 // listing (-C), which modern kernels (3.6+) leave empty for IPv4.
-func runRoutes(o *Options, stdout, stderr io.Writer) error {
+func runRoutes(o *Options, res *resolve.Resolver, stdout, stderr io.Writer) error {
 	if (o.Unix || o.UnixAF) && !o.Inet && !o.Inet6 {
 		fmt.Fprintln(stderr, "No routing for address family `unix'.")
 		return statusError(exitUsage)
@@ -94,7 +94,6 @@ func runRoutes(o *Options, stdout, stderr io.Writer) error {
 	v4, v6 := o.Inet || !o.Inet6, o.Inet6
 	t := &render.RouteTable{Extend: o.Extend}
 	if !o.NumericHosts {
-		res := resolve.New(resolve.Config{})
 		t.Names = routeNamer{ctx: context.Background(), r: res, nets: loadNetworks("/etc/networks")}
 	}
 	w := bufio.NewWriter(stdout)

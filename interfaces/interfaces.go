@@ -2,6 +2,7 @@ package interfaces
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -141,5 +142,49 @@ func Compare(a, b string) int {
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // List returns the interfaces of the calling thread's network namespace
-// and their IPv4 alias labels, sorted with Compare.
+// and their IPv4 alias labels, sorted with Compare. It is ListFrom(Auto).
 func List() ([]Interface, error) { return list() }
+
+// Source selects where ListFrom reads the interfaces from.
+type Source int
+
+const (
+	// Auto is what List uses: Netlink, falling back to Proc when netlink
+	// fails.
+	Auto Source = iota
+	// Netlink is Linux rtnetlink: RTM_GETLINK for names, flags, MTU and
+	// counters (struct rtnl_link_stats64, folded as /proc/net/dev folds
+	// it), RTM_GETADDR for the IPv4 address labels.
+	Netlink
+	// Proc is Linux /proc/net/dev for names and counters, and the ioctls
+	// SIOCGIFCONF, SIOCGIFFLAGS and SIOCGIFMTU for labels, flags and MTU.
+	Proc
+)
+
+func (s Source) String() string {
+	switch s {
+	case Auto:
+		return "auto"
+	case Netlink:
+		return "netlink"
+	case Proc:
+		return "proc"
+	}
+	return fmt.Sprintf("Source(%d)", int(s))
+}
+
+// sources holds the backends this system has, besides Auto.
+var sources = map[Source]func() ([]Interface, error){}
+
+// ListFrom is List reading from the given source. Both Linux sources give
+// the same interfaces, in the same order, with the same values (counters of
+// busy interfaces may of course move between two calls).
+func ListFrom(src Source) ([]Interface, error) {
+	if src == Auto {
+		return list()
+	}
+	if f := sources[src]; f != nil {
+		return f()
+	}
+	return nil, fmt.Errorf("listing interfaces from %v: %w", src, ErrNotSupported)
+}

@@ -12,9 +12,19 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// list reads /proc/net/dev for names and counters, SIOCGIFCONF for IPv4
-// alias labels, and SIOCGIFFLAGS / SIOCGIFMTU for flags and MTU.
+// list is the Auto source: rtnetlink, or /proc and ioctls when rtnetlink
+// fails (refused by a seccomp or LSM policy, or a kernel reply it cannot
+// use).
 func list() ([]Interface, error) {
+	if out, err := sources[Netlink](); err == nil {
+		return out, nil
+	}
+	return sources[Proc]()
+}
+
+// listProc reads /proc/net/dev for names and counters, SIOCGIFCONF for IPv4
+// alias labels, and SIOCGIFFLAGS / SIOCGIFMTU for flags and MTU.
+func listProc() ([]Interface, error) {
 	path := "/proc/thread-self/net/dev"
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {

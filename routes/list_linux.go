@@ -11,6 +11,13 @@ import (
 )
 
 func list(cfg Config, family Family) ([]Route, error) {
+	if family != IPv4 && family != IPv6 {
+		return nil, fmt.Errorf("routes: unknown family %v", family)
+	}
+	// Auto is /proc: see the Netlink doc for what the dump cannot match.
+	if cfg.Source == Netlink {
+		return listNetlink(family)
+	}
 	dir := cfg.ProcNet
 	if dir == "" {
 		dir = "/proc/thread-self/net"

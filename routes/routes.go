@@ -1,9 +1,10 @@
 // Package routes lists the kernel's IP routing tables: the IPv4 FIB and the
 // IPv6 routes, with the fields net-tools `netstat -r` and `route` show.
 //
-// On Linux the routes come from /proc/net/route and /proc/net/ipv6_route,
-// the files net-tools itself reads, so that listings match it row for row
-// (rtnetlink is planned as the primary source). Elsewhere List returns an
+// On Linux the routes come by default from /proc/net/route and
+// /proc/net/ipv6_route, the files net-tools itself reads, so that listings
+// match it row for row. Config.Source can select an rtnetlink (RTM_GETROUTE)
+// dump instead; see Netlink for how it differs. Elsewhere List returns an
 // error wrapping ErrNotSupported.
 package routes
 
@@ -83,8 +84,37 @@ type Route struct {
 	MTU, Window, IRTT uint32
 }
 
+// Source chooses where List reads routes from.
+type Source uint8
+
+// Sources.
+const (
+	// Auto is currently Proc: the netlink dump cannot reproduce every
+	// field of /proc/net/ipv6_route (see Netlink), and net-tools parity
+	// comes first.
+	Auto Source = iota
+	// Netlink dumps RTM_GETROUTE over a NETLINK_ROUTE socket opened on
+	// the calling thread (so in its network namespace) and rebuilds the
+	// rows /proc shows from it. IPv4 is identical to /proc/net/route:
+	// same rows (main table only, no broadcast or multicast routes), same
+	// order, same fields. IPv6 has the rows and order of
+	// /proc/net/ipv6_route (all tables, including the per-table "null"
+	// reject entry at ::/0 that /proc shows when a table has no default
+	// route) but RefCount is the dump's rta_clntref, which is 0 where
+	// /proc shows the fib6_info reference count (usually 1 to 3), and the
+	// RTF_* flags are rebuilt from the route type, protocol, preference
+	// and expiry, which covers the kernel's own and iproute2's routes but
+	// is not the kernel's fib6_flags word itself. Routes using nexthop
+	// objects (RTA_NH_ID) come without gateway or interface.
+	Netlink
+	// Proc reads /proc/net/route and /proc/net/ipv6_route.
+	Proc
+)
+
 // Config says where List reads. The zero value is the running system.
 type Config struct {
+	// Source chooses /proc or rtnetlink; the zero value is Auto.
+	Source Source
 	// ProcNet is the directory holding route and ipv6_route; "" means
 	// /proc/thread-self/net, which follows the calling thread's network
 	// namespace (/proc/self/net would show the process's).

@@ -60,6 +60,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		round = func() error { return runGroups(o, res, stdout, stderr) }
 	case o.Statistics:
 		round = func() error { return runStats(o, stdout, stderr) }
+	case o.Summary:
+		round = func() error { return runSummary(stdout) }
 	}
 	return finish(repeat(interval(o), round), stderr)
 }

@@ -32,6 +32,8 @@ type Options struct {
 	Symbolic, FIB, Cache                  bool
 	// Bytes (-b, BSD) adds byte counts to -i.
 	Bytes bool
+	// Summary (--summary) prints socket counts as ss -s does.
+	Summary bool
 
 	Help, Version bool
 	question      bool
@@ -123,6 +125,7 @@ func newFlagSet(o *Options) *pflag.FlagSet {
 	b(&o.Route, "route", "r")
 	b(&o.Interfaces, "interfaces", "i")
 	b(&o.Bytes, "bytes", "b")
+	b(&o.Summary, "summary", "")
 	b(&o.Groups, "groups", "g")
 	b(&o.Statistics, "statistics", "s")
 	b(&o.Masquerade, "masquerade", "M")

@@ -205,3 +205,11 @@ func BenchmarkAppendInet(b *testing.B) {
 		buf = tb.AppendInet(buf[:0], &inetRows[i%len(inetRows)])
 	}
 }
+
+func TestSummaryGolden(t *testing.T) {
+	s := sockets.Summary{
+		Sockets: 1234, TCPAlloc: 20, TCPOrphans: 1, TCPTimeWait: 3, TCPEstablished: 8,
+		TCP4: 15, TCP6: 4, UDP4: 2, UDP6: 1, Raw4: 1, Raw6: 1, Frag4: 0, Frag6: 1234567890,
+	}
+	golden(t, filepath.Join("testdata", "summary.golden"), AppendSummary(nil, &s))
+}

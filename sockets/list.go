@@ -32,6 +32,13 @@ type Query struct {
 	// sense (see Socket.Listening). The kernel is asked only for the states
 	// that can match.
 	Listening, Connected bool
+	// States, when not zero, keeps only sockets in these states (for
+	// UNIX sockets, their State as this package reports it); the kernel is
+	// asked for no others.
+	States StateSet
+	// Match, when set, keeps only the sockets it accepts; it runs after
+	// the other selections, on the Socket being walked.
+	Match func(*Socket) bool
 }
 
 // Config is a Lister's seams.
@@ -70,10 +77,18 @@ func (l *Lister) Walk(q Query, fn func(*Socket) error) error {
 // Close releases the Lister's kernel connections.
 func (l *Lister) Close() error { return l.b.close() }
 
-// wants reports whether q selects s by net-tools' server/connected rule.
+// wants reports whether q selects s: net-tools' server/connected rule,
+// then the state set and the match function.
 func (q *Query) wants(s *Socket) bool {
 	if s.Listening() {
-		return q.Listening
+		if !q.Listening {
+			return false
+		}
+	} else if !q.Connected {
+		return false
 	}
-	return q.Connected
+	if q.States != 0 && !q.States.Has(s.State) {
+		return false
+	}
+	return q.Match == nil || q.Match(s)
 }

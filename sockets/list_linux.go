@@ -117,6 +117,18 @@ func inetProto(p Protocol) (uint8, string) {
 
 // inetStates is the kernel state mask that can hold the sockets q wants.
 func inetStates(q *Query, p Protocol) uint32 {
+	m := inetStatesSel(q, p)
+	if q.States != 0 {
+		m &= uint32(q.States)
+		if q.States.Has(SynRecv) {
+			// Request sockets are NEW_SYN_RECV in the kernel's tables.
+			m |= 1 << NewSynRecv
+		}
+	}
+	return m
+}
+
+func inetStatesSel(q *Query, p Protocol) uint32 {
 	var m uint32
 	if p == TCP {
 		if q.Listening {

@@ -56,6 +56,13 @@ func TestProcFixture(t *testing.T) {
 			{Protocol: Unix, Family: Local, State: Established, Type: Datagram, RefCount: 5, Inode: 5059, Path: "@dsrv"},
 			{Protocol: Unix, Family: Local, State: Closing, Type: Stream, RefCount: 2, Inode: 5060},
 		}},
+		{"tcp state time-wait", Query{Protocols: []Protocol{TCP}, IPv4: true, Listening: true, Connected: true, States: 1 << TimeWait}, []Socket{
+			{Protocol: TCP, Family: IPv4, State: TimeWait, Local: ap("127.0.0.1:51800"), Remote: ap("127.0.0.1:22"), Timer: 3, Expires: 58660},
+		}},
+		{"match uid", Query{Protocols: []Protocol{TCP, UDP}, IPv4: true, Listening: true, Connected: true, Match: func(s *Socket) bool { return s.UID != 0 }}, []Socket{
+			{Protocol: TCP, Family: IPv4, State: Established, Local: ap("127.0.0.1:57706"), Remote: ap("127.0.0.1:8080"), SendQ: 1000, UID: 1000, Inode: 4371, Timer: 1, Expires: 200, Retransmits: 3},
+			{Protocol: UDP, Family: IPv4, State: Established, Local: ap("127.0.0.1:38438"), Remote: ap("127.0.0.1:53"), RecvQ: 832, UID: 65534, Inode: 4379},
+		}},
 		{"unix listening", Query{Protocols: []Protocol{Unix}, Listening: true}, []Socket{
 			{Protocol: Unix, Family: Local, State: Listen, Type: Stream, RefCount: 2, Inode: 4384, Path: "/run/x.sock"},
 		}},
@@ -95,6 +102,9 @@ func TestInetStates(t *testing.T) {
 		{"udp -l", UDP, Query{Listening: true}, 1 << Close},
 		{"udp default", UDP, Query{Connected: true}, all &^ (1 << Close)},
 		{"raw -a", Raw, Query{Listening: true, Connected: true}, all},
+		{"tcp -a state established", TCP, Query{Listening: true, Connected: true, States: 1 << Established}, 1 << Established},
+		{"tcp default state listening", TCP, Query{Connected: true, States: 1 << Listen}, 0},
+		{"tcp -a state syn-recv", TCP, Query{Listening: true, Connected: true, States: 1 << SynRecv}, 1<<SynRecv | 1<<NewSynRecv},
 	} {
 		if got := inetStates(&tc.q, tc.p); got != tc.want {
 			t.Errorf("%s: states %#x, want %#x", tc.name, got, tc.want)

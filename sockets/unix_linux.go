@@ -38,7 +38,7 @@ func (b *linuxBackend) walkUnix(q *Query, fn func(*Socket) error) error {
 //     three references (table, its own, its client's peer pointer). It in
 //     turn holds its client, adding one to the client's count.
 func (b *linuxBackend) diagUnix(c *sockdiag.Conn, q *Query, fn func(*Socket) error) error {
-	req := sockdiag.UnixRequest(1, uint32(AllStates), sockdiag.ShowName|sockdiag.ShowPeer|sockdiag.ShowIcons)
+	req := sockdiag.UnixRequest(1, uint32(AllStates), sockdiag.ShowName|sockdiag.ShowPeer|sockdiag.ShowIcons|sockdiag.ShowUID)
 	var all []Socket
 	refs := make(map[uint64]uint32)
 	var m sockdiag.UnixMsg
@@ -53,6 +53,9 @@ func (b *linuxBackend) diagUnix(c *sockdiag.Conn, q *Query, fn func(*Socket) err
 			Type:     UnixType(m.Type),
 			Inode:    uint64(m.Inode),
 			Path:     unixPath(m.Name),
+		}
+		if m.HasUID {
+			s.UID = m.UID
 		}
 		if m.HasPeer && m.Peer != 0 {
 			s.Peer = uint64(m.Peer)

@@ -22,6 +22,8 @@ type world struct {
 	close []func()
 	// pending holds descriptors to hand to a child process.
 	pending []*os.File
+	// holderPID is the process newProcessWorld hands them to.
+	holderPID int
 }
 
 func (w *world) keep(c interface{ Close() error }) { w.close = append(w.close, func() { c.Close() }) }

@@ -34,6 +34,11 @@ type Options struct {
 	Bytes bool
 	// Summary (--summary) prints socket counts as ss -s does.
 	Summary bool
+	// PID, User and Program (--pid, --user, --program) keep the sockets
+	// of one process, one user (the socket's owner uid) or one program
+	// (the name -p shows).
+	PID           int
+	User, Program string
 
 	Help, Version bool
 	question      bool
@@ -126,6 +131,9 @@ func newFlagSet(o *Options) *pflag.FlagSet {
 	b(&o.Interfaces, "interfaces", "i")
 	b(&o.Bytes, "bytes", "b")
 	b(&o.Summary, "summary", "")
+	fs.IntVar(&o.PID, "pid", 0, "")
+	fs.StringVar(&o.User, "user", "", "")
+	fs.StringVar(&o.Program, "program", "", "")
 	b(&o.Groups, "groups", "g")
 	b(&o.Statistics, "statistics", "s")
 	b(&o.Masquerade, "masquerade", "M")
@@ -280,6 +288,19 @@ func expandLongPrefixes(fs *pflag.FlagSet, args []string) ([]string, error) {
 				matches = append(matches, f)
 			}
 		})
+		// An abbreviation net-tools accepts keeps its meaning when an
+		// extension of ours shares the prefix (--prog is --programs).
+		if len(matches) > 1 {
+			var classic []*pflag.Flag
+			for _, m := range matches {
+				if !extensions[m.Name] {
+					classic = append(classic, m)
+				}
+			}
+			if len(classic) == 1 {
+				matches = classic
+			}
+		}
 		switch {
 		case len(matches) == 1:
 			full := "--" + matches[0].Name
@@ -300,6 +321,9 @@ func expandLongPrefixes(fs *pflag.FlagSet, args []string) ([]string, error) {
 	}
 	return out, nil
 }
+
+// extensions are the long options net-tools does not have.
+var extensions = map[string]bool{"bytes": true, "summary": true, "pid": true, "user": true, "program": true}
 
 // translate turns pflag's errors into glibc getopt's messages.
 func translate(fs *pflag.FlagSet, err error) error {

@@ -22,7 +22,7 @@ const (
 // returns the lookup the renderer needs: the lowest PID holding a socket,
 // as net-tools shows. It prints net-tools' note once, before any table, when
 // some process's descriptors could not be read.
-func findOwners(ctx context.Context, inet, unix []sockets.Socket, stderr io.Writer) (func(uint64) (int, string, bool), error) {
+func findOwners(ctx context.Context, o *Options, inet, unix []sockets.Socket, stderr io.Writer) (map[uint64][]procmap.Owner, error) {
 	wanted := make(map[uint64]struct{}, len(inet)+len(unix))
 	for _, rows := range [][]sockets.Socket{inet, unix} {
 		for i := range rows {
@@ -35,25 +35,50 @@ func findOwners(ctx context.Context, inet, unix []sockets.Socket, stderr io.Writ
 	euid := os.Geteuid()
 	// Unprivileged, net-tools' note depends on every process (was any
 	// unreadable, was any socket seen), so the scan cannot stop early.
-	scanner.AllOwners = euid != 0
+	// --pid and --program select a socket by any of its holders, not only
+	// the one -p shows; --pid needs to read that process alone.
+	scanner.AllOwners = euid != 0 || o.PID != 0 || o.Program != ""
+	if o.PID != 0 {
+		scanner.PIDs = []int{o.PID}
+	}
 	owners, stats, err := scanner.Scan(ctx, wanted)
 	if err != nil {
 		return nil, fmt.Errorf("reading processes: %w", err)
 	}
 	// Root without capabilities can be denied too; net-tools then says
 	// geteuid()=0.
-	if stats.Denied > 0 {
+	if stats.Denied > 0 && o.Programs {
 		if stats.Sockets == 0 {
 			fmt.Fprintf(stderr, noteNoInfo+"\n", euid)
 		} else {
 			fmt.Fprintln(stderr, noteNotAll)
 		}
 	}
+	return owners, nil
+}
+
+// ownerLookup answers the PID/Program name column: the lowest PID holding
+// the socket, as net-tools shows.
+func ownerLookup(owners map[uint64][]procmap.Owner) func(uint64) (int, string, bool) {
 	return func(inode uint64) (int, string, bool) {
 		o := owners[inode]
 		if len(o) == 0 {
 			return 0, "", false
 		}
 		return o[0].PID, o[0].Name, true
-	}, nil
+	}
+}
+
+// heldBy keeps the rows some holder of which matches --pid and --program.
+func heldBy(rows []sockets.Socket, owners map[uint64][]procmap.Owner, o *Options) []sockets.Socket {
+	kept := rows[:0]
+	for _, r := range rows {
+		for _, ow := range owners[r.Inode] {
+			if (o.PID == 0 || ow.PID == o.PID) && (o.Program == "" || ow.Name == o.Program) {
+				kept = append(kept, r)
+				break
+			}
+		}
+	}
+	return kept
 }

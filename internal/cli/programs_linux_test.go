@@ -8,12 +8,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 // holder starts /bin/sleep in the namespace holding the given files, with
@@ -62,7 +64,7 @@ func newProcessWorld(t *testing.T) *world {
 		ux.Close()
 		w.pending = append(w.pending, sf, of, uf)
 	})
-	w.holder(t, "/usr/local/bin/shared-holder", w.pending...)
+	w.holderPID = w.holder(t, "/usr/local/bin/shared-holder", w.pending...).Process.Pid
 	// The test process keeps its copy of the first (shared); the others
 	// now belong to the holder alone.
 	for _, f := range w.pending[1:] {
@@ -234,5 +236,61 @@ func TestHostileProgramName(t *testing.T) {
 	}
 	if !strings.Contains(out, `/evil\x1b[31m`) {
 		t.Errorf("escaped, 19-byte-cut name missing:\n%s", out)
+	}
+}
+
+// TestSelectByProcessAndUser: --pid and --program keep the sockets any
+// holder of which matches (a shared socket belongs to both its holders);
+// --user keeps the sockets of one owner uid.
+func TestSelectByProcessAndUser(t *testing.T) {
+	w := newProcessWorld(t)
+	self := strconv.Itoa(os.Getpid())
+	rowsOf := func(args ...string) []string {
+		t.Helper()
+		out, errOut, status := w.ours(args...)
+		if status != 0 {
+			t.Fatalf("%v: status %d: %s", args, status, errOut)
+		}
+		var rows []string
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(l, "tcp") || strings.HasPrefix(l, "udp") || strings.HasPrefix(l, "unix") {
+				f := strings.Fields(l)
+				rows = append(rows, f[0]+" "+f[3])
+			}
+		}
+		return rows
+	}
+	holder := strconv.Itoa(w.holderPID)
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"-tuan", "--pid", holder}, []string{"tcp 127.0.0.1:7001", "udp 127.0.0.1:7002"}},
+		{[]string{"-tuan", "--program", "shared-holder"}, []string{"tcp 127.0.0.1:7001", "udp 127.0.0.1:7002"}},
+		{[]string{"-tln4", "--pid", self}, []string{"tcp 127.0.0.1:8080", "tcp 0.0.0.0:22", "tcp 127.0.0.1:7001"}},
+		{[]string{"-tln", "--pid", "999999999"}, nil},
+		{[]string{"-uan4", "--user", "root"}, []string{"udp 0.0.0.0:53", "udp 127.0.0.1:7002"}},
+		{[]string{"-uan", "--user", "4242"}, nil},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			got := rowsOf(tc.args...)
+			// Connected UDP sockets have an ephemeral port; compare by
+			// what is fixed.
+			var fixed []string
+			for _, r := range got {
+				if !strings.HasPrefix(r, "udp 127.0.0.1:") || r == "udp 127.0.0.1:7002" {
+					fixed = append(fixed, r)
+				}
+			}
+			slices.Sort(fixed)
+			want := slices.Clone(tc.want)
+			slices.Sort(want)
+			if diff := cmp.Diff(want, fixed, cmpopts.EquateEmpty()); diff != "" {
+				t.Errorf("rows (-want +got):\n%s\nall rows: %q", diff, got)
+			}
+		})
+	}
+	if _, errOut, status := w.ours("-t", "--user", "no-such-user"); status != 1 || !strings.Contains(errOut, "unknown user `no-such-user'") {
+		t.Errorf("unknown user: status %d, stderr %q", status, errOut)
 	}
 }

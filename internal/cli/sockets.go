@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"strconv"
 
 	"github.com/netstat-go/netstat/internal/render"
 	"github.com/netstat-go/netstat/internal/resolve"
@@ -156,6 +157,13 @@ func runSockets(o *Options, res *resolve.Resolver, stdout, stderr io.Writer) err
 		Listening: o.All || o.Listening,
 		Connected: o.All || !o.Listening,
 	}
+	if o.User != "" {
+		uid, err := userID(o.User, res)
+		if err != nil {
+			return err
+		}
+		q.Match = func(s *sockets.Socket) bool { return s.UID == uid }
+	}
 	var inetQ, unixQ *sockets.Query
 	if sel.inetTitle {
 		iq := q
@@ -184,7 +192,7 @@ func runSockets(o *Options, res *resolve.Resolver, stdout, stderr io.Writer) err
 	// so the selected sockets are held until the process scan is done.
 	walkInet := func(fn func(*sockets.Socket) error) error { return l.Walk(*inetQ, fn) }
 	walkUnix := func(fn func(*sockets.Socket) error) error { return l.Walk(*unixQ, fn) }
-	if o.Programs {
+	if o.Programs || o.PID != 0 || o.Program != "" {
 		var inetRows, unixRows []sockets.Socket
 		collect := func(rows *[]sockets.Socket) func(*sockets.Socket) error {
 			return func(s *sockets.Socket) error { *rows = append(*rows, *s); return nil }
@@ -202,11 +210,15 @@ func runSockets(o *Options, res *resolve.Resolver, stdout, stderr io.Writer) err
 		// Our own netlink socket would count as "a socket seen" in
 		// net-tools' choice of note; the dump is done, so close it first.
 		l.Close()
-		owners, err := findOwners(ctx, inetRows, unixRows, stderr)
+		owners, err := findOwners(ctx, o, inetRows, unixRows, stderr)
 		if err != nil {
 			return err
 		}
-		t.Owner = owners
+		if o.PID != 0 || o.Program != "" {
+			inetRows = heldBy(inetRows, owners, o)
+			unixRows = heldBy(unixRows, owners, o)
+		}
+		t.Owner = ownerLookup(owners)
 		walkInet = replay(inetRows)
 		walkUnix = replay(unixRows)
 	}
@@ -233,6 +245,17 @@ func runSockets(o *Options, res *resolve.Resolver, stdout, stderr io.Writer) err
 		return statusError(exitError)
 	}
 	return nil
+}
+
+// userID reads --user: a uid, or a name from /etc/passwd.
+func userID(name string, res *resolve.Resolver) (uint32, error) {
+	if n, err := strconv.ParseUint(name, 10, 32); err == nil {
+		return uint32(n), nil
+	}
+	if uid, ok := res.UID(name); ok {
+		return uid, nil
+	}
+	return 0, fmt.Errorf("unknown user `%s'", name)
 }
 
 func replay(rows []sockets.Socket) func(func(*sockets.Socket) error) error {

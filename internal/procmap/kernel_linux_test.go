@@ -126,6 +126,22 @@ func TestScanKernel(t *testing.T) {
 			t.Errorf("AllOwners=%v: root was denied: %+v", all, stats)
 		}
 	}
+
+	// PIDs limits the scan to the named processes: the child alone owns
+	// the shared socket there, and this process's sockets are not seen.
+	s := New("")
+	s.AllOwners = true
+	s.PIDs = []int{child, 1 << 30} // the second does not exist
+	got, stats, err := s.Scan(context.Background(), set(inodes[0], inodes[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[uint64][]Owner{inodes[1]: {{child, "sleep", 3}}}, got); diff != "" {
+		t.Errorf("PIDs: owners (-want +got):\n%s", diff)
+	}
+	if stats.Processes != 2 || stats.Vanished != 1 {
+		t.Errorf("PIDs: stats %+v, want 2 processes, 1 vanished", stats)
+	}
 }
 
 // A process with more fds than one getdents batch holds (32 KiB, about

@@ -63,6 +63,10 @@ type Scanner struct {
 	// it, since a socket shared after fork belongs to all its holders.
 	AllOwners bool
 
+	// PIDs, when not empty, limits the scan to these processes (--pid):
+	// only their fd tables are read, however many processes exist.
+	PIDs []int
+
 	// workers is how many goroutines read /proc; 0 means the default.
 	// Tests and benchmarks set it.
 	workers int

@@ -86,8 +86,12 @@ func (s *Scanner) scan(ctx context.Context, wanted map[uint64]struct{}) (map[uin
 		return nil, Stats{}, fmt.Errorf("procmap: %w", &os.PathError{Op: "open", Path: s.root, Err: err})
 	}
 	defer unix.Close(rootfd)
-	pids, err := listPIDs(rootfd, make([]byte, dentsSize))
-	if err != nil {
+	var pids []int
+	if len(s.PIDs) > 0 {
+		// A process that does not exist is found missing like any
+		// vanished one.
+		pids = slices.Clone(s.PIDs)
+	} else if pids, err = listPIDs(rootfd, make([]byte, dentsSize)); err != nil {
 		return nil, Stats{}, fmt.Errorf("procmap: %w", &os.PathError{Op: "getdents", Path: s.root, Err: err})
 	}
 	// /proc lists PIDs in ascending order; a fixture tree may not.

@@ -169,6 +169,20 @@ func (r *Resolver) User(uid uint32) (string, bool) {
 	return name, ok
 }
 
+// UID returns the uid of a user name from /etc/passwd (the lowest, should
+// several entries share the name); ok is false for an unknown name.
+func (r *Resolver) UID(name string) (uint32, bool) {
+	r.usersOnce.Do(r.loadUsers)
+	var uid uint32
+	found := false
+	for u, n := range r.users {
+		if n == name && (!found || u < uid) {
+			uid, found = u, true
+		}
+	}
+	return uid, found
+}
+
 // Host returns the name of addr: from the hosts file, else from a reverse
 // DNS lookup, which is bounded by Timeout, Budget and ctx and whose answer
 // (a name or a miss) is kept for later calls. Concurrent calls for the

@@ -174,6 +174,24 @@ func TestUser(t *testing.T) {
 	}
 }
 
+func TestUID(t *testing.T) {
+	r := New(fixtures(t))
+	for _, tt := range []struct {
+		name string
+		uid  uint32
+		ok   bool
+	}{
+		{"root", 0, true}, {"nobody", 65534, true}, {"first", 1000, true}, {"u32max", 4294967295, true},
+		{"second", 0, false}, // its uid's name is "first": the first entry wins
+		{"missing", 0, false},
+	} {
+		uid, ok := r.UID(tt.name)
+		if uid != tt.uid || ok != tt.ok {
+			t.Errorf("UID(%q) = %d, %v; want %d, %v", tt.name, uid, ok, tt.uid, tt.ok)
+		}
+	}
+}
+
 func TestHostsFile(t *testing.T) {
 	r := New(noDNS(t))
 	tests := []struct {

@@ -39,6 +39,11 @@ type Query struct {
 	// Match, when set, keeps only the sockets it accepts; it runs after
 	// the other selections, on the Socket being walked.
 	Match func(*Socket) bool
+	// Bytecode is an inet_diag filter program (INET_DIAG_REQ_BYTECODE)
+	// sent with each inet dump, so the kernel drops what it cannot match
+	// before copying it out. It is only an optimisation: /proc ignores it,
+	// so Match must select the same sockets (or fewer).
+	Bytecode []byte
 }
 
 // Config is a Lister's seams.

@@ -160,6 +160,9 @@ func (b *linuxBackend) walkInet(q *Query, p Protocol, fam Family, fn func(*Socke
 			af = afInet6
 		}
 		req := sockdiag.InetRequest(1, af, proto, inetStates(q, p), 0)
+		if len(q.Bytecode) > 0 {
+			req = sockdiag.AppendAttr(req, sockdiag.ReqBytecode, q.Bytecode)
+		}
 		var m sockdiag.InetMsg
 		s := &b.sock
 		err := c.Dump(req, func(payload []byte) error {
@@ -207,7 +210,7 @@ func fromInetMsg(s *Socket, m *sockdiag.InetMsg, p Protocol) {
 		// /proc/net/tcp (and so net-tools) shows 0.
 		s.SendQ = 0
 	}
-	s.UID, s.Inode = m.UID, uint64(m.Inode)
+	s.UID, s.Inode, s.IfIndex = m.UID, uint64(m.Inode), m.IfIndex
 	s.Timer, s.Expires = m.Timer, uint64(m.Expires)
 	// inet_diag reports one counter in idiag_retrans: retransmissions for
 	// the retransmit timer, probes_out for the keepalive and zero-window

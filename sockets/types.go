@@ -158,6 +158,9 @@ type Socket struct {
 
 	UID   uint32
 	Inode uint64
+	// IfIndex is the interface the socket is bound to (SO_BINDTODEVICE),
+	// 0 for none. Only sock_diag reports it; from /proc it is 0.
+	IfIndex uint32
 
 	// Timer is the kernel's active timer (0 none, 1 retransmit, 2 keepalive,
 	// 3 TIME_WAIT, 4 zero-window probe), Expires its time left in

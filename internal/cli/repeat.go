@@ -11,12 +11,11 @@ import (
 
 // interval is how often to redisplay: one second for -c, or a trailing
 // whole number of seconds (`netstat -tn 5`, the BSD and Windows habit); 0
-// means once. Other operands are ignored, as net-tools ignores them.
+// means once. Other operands are a socket filter (see filterArgs).
 func interval(o *Options) time.Duration {
-	if n := len(o.Args); n > 0 {
-		if secs, err := strconv.Atoi(o.Args[n-1]); err == nil && secs > 0 {
-			return time.Duration(secs) * time.Second
-		}
+	if n := len(o.Args); n > 0 && isInterval(o.Args[n-1]) {
+		secs, _ := strconv.Atoi(o.Args[n-1])
+		return time.Duration(secs) * time.Second
 	}
 	if o.Continuous {
 		return time.Second
@@ -49,4 +48,18 @@ func repeat(d time.Duration, round func() error) error {
 			return nil
 		}
 	}
+}
+
+// filterArgs are the operands that make up a socket filter: all but a
+// trailing interval.
+func filterArgs(o *Options) []string {
+	if n := len(o.Args); n > 0 && isInterval(o.Args[n-1]) {
+		return o.Args[:n-1]
+	}
+	return o.Args
+}
+
+func isInterval(s string) bool {
+	n, err := strconv.Atoi(s)
+	return err == nil && n > 0
 }

@@ -164,6 +164,11 @@ func runSockets(o *Options, res *resolve.Resolver, stdout, stderr io.Writer) err
 		}
 		q.Match = func(s *sockets.Socket) bool { return s.UID == uid }
 	}
+	if args := filterArgs(o); len(args) > 0 {
+		if err := applyFilter(&q, args); err != nil {
+			return err
+		}
+	}
 	var inetQ, unixQ *sockets.Query
 	if sel.inetTitle {
 		iq := q

@@ -91,3 +91,22 @@ func UnixRequest(seq uint32, states uint32, show uint32) []byte {
 	ne.PutUint32(r[20:24], inetDiagNoCookie)
 	return b
 }
+
+// ReqBytecode is INET_DIAG_REQ_BYTECODE (linux/inet_diag.h): an attribute
+// of an inet_diag request carrying a filter program the kernel runs on
+// each socket before reporting it.
+const ReqBytecode = 1
+
+// AppendAttr appends a netlink attribute (type typ, payload data, padded
+// to 4 bytes) to the request req and updates the message length.
+func AppendAttr(req []byte, typ uint16, data []byte) []byte {
+	n := 4 + len(data)
+	req = ne.AppendUint16(req, uint16(n))
+	req = ne.AppendUint16(req, typ)
+	req = append(req, data...)
+	for len(req)%4 != 0 {
+		req = append(req, 0)
+	}
+	ne.PutUint32(req[0:4], uint32(len(req)))
+	return req
+}

@@ -106,3 +106,21 @@ func TestShowBits(t *testing.T) {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
 }
+
+func TestAppendAttr(t *testing.T) {
+	req := InetRequest(7, AFInet, IPProtoTCP, AllStates, 0)
+	base := len(req)
+	got := AppendAttr(req, ReqBytecode, []byte{1, 2, 3, 4, 5})
+	if len(got) != base+12 {
+		t.Fatalf("length %d, want %d (4 header + 5 data + 3 pad)", len(got), base+12)
+	}
+	if l := ne.Uint32(got[0:4]); int(l) != len(got) {
+		t.Errorf("nlmsg_len %d, want %d", l, len(got))
+	}
+	if l, typ := ne.Uint16(got[base:]), ne.Uint16(got[base+2:]); l != 9 || typ != ReqBytecode {
+		t.Errorf("attribute header len %d type %d, want 9 and %d", l, typ, ReqBytecode)
+	}
+	if string(got[base+4:base+9]) != "\x01\x02\x03\x04\x05" || string(got[base+9:]) != "\x00\x00\x00" {
+		t.Errorf("payload and padding % x", got[base+4:])
+	}
+}

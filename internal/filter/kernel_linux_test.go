@@ -2,6 +2,7 @@ package filter
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/netip"
@@ -12,6 +13,7 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/netstat-go/netstat/internal/linux/sockdiag"
@@ -33,8 +35,8 @@ var kernelExprs = []string{
 	"dport > :65535",
 	"src 127.0.0.1",
 	"src 127.0.0.0/8:80",
-	"dst 10.0.0.0/8",
-	"src 10.0.0.0/8",
+	"dst 198.51.100.0/24",
+	"src 198.51.100.0/24",
 	"src [::1]",
 	"src [::1]:2222",
 	"dst [2001:db8::]/32",
@@ -50,7 +52,7 @@ var kernelExprs = []string{
 	"dev 1 or sport = :80",
 	"sport = :80 or dport = :80",
 	"not ( sport = :80 or dport = :80 )",
-	"( sport = :443 or sport = :8080 ) and src 10.0.0.0/8",
+	"( sport = :443 or sport = :8080 ) and src 198.51.100.0/24",
 	"sport > :1000 sport < :3000",
 	"! ( src [::1] || dst 127.0.0.1 ) && dport != :0",
 }
@@ -69,7 +71,7 @@ func (k sockKey) String() string {
 func setupSockets(t *testing.T, ns *nstest.Netns) {
 	t.Helper()
 	for _, args := range [][]string{
-		{"addr", "add", "10.1.2.3/8", "dev", "lo"},
+		{"addr", "add", "198.51.100.3/24", "dev", "lo"},
 		{"addr", "add", "2001:db8::5/64", "dev", "lo", "nodad"},
 	} {
 		if out, err := ns.Command("ip", args...); err != nil {
@@ -97,7 +99,7 @@ func setupSockets(t *testing.T, ns *nstest.Netns) {
 			{"tcp4", "0.0.0.0:80"},
 			{"tcp6", "[::1]:2222"},
 			{"tcp", "[::]:8080"}, // dual stack: IPv4 peers appear mapped
-			{"tcp4", "10.1.2.3:443"},
+			{"tcp4", "198.51.100.3:443"},
 			{"tcp6", "[2001:db8::5]:443"},
 		} {
 			l, err := net.Listen(a.network, a.addr)
@@ -130,8 +132,8 @@ func setupSockets(t *testing.T, ns *nstest.Netns) {
 			return
 		}
 		add(l.Close)
-		for _, a := range []string{"127.0.0.1:80", "[::1]:2222", "127.0.0.1:8080", "10.1.2.3:443", "[2001:db8::5]:443", "[::1]:8080"} {
-			c, err := net.Dial("tcp", a)
+		for _, a := range []string{"127.0.0.1:80", "[::1]:2222", "127.0.0.1:8080", "198.51.100.3:443", "[2001:db8::5]:443", "[::1]:8080"} {
+			c, err := dialRetry(a)
 			if err != nil {
 				t.Errorf("dial %v: %v", a, err)
 				return
@@ -320,4 +322,21 @@ func TestAgainstSS(t *testing.T) {
 			}
 		})
 	}
+}
+
+// dialRetry dials a, waiting a little while a fresh namespace's loopback
+// addresses come up (an IPv6 address can be unroutable for a moment).
+func dialRetry(a string) (net.Conn, error) {
+	var err error
+	for i := 0; i < 40; i++ {
+		var c net.Conn
+		if c, err = net.Dial("tcp", a); err == nil {
+			return c, nil
+		}
+		if !errors.Is(err, syscall.ENETUNREACH) {
+			return nil, err
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return nil, err
 }

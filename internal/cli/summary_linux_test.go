@@ -8,18 +8,25 @@ import (
 )
 
 // TestSummarySameAsSS compares --summary with ss -s on the world's sockets
-// (TCP in several states, UDP, UDP-Lite, raw, v4 and v6).
+// (TCP in several states, UDP, v4 and v6).
 func TestSummarySameAsSS(t *testing.T) {
 	if _, err := exec.LookPath("ss"); err != nil {
 		t.Skip("iproute2 ss is not installed")
 	}
 	w := newNamedWorld(t)
-	want, _, wantStatus := w.ns.Run(nil, "ss", "-s")
-	got, gotErr, gotStatus := w.ours("--summary")
-	if gotStatus != wantStatus {
-		t.Errorf("status %d, ss %d (%s)", gotStatus, wantStatus, gotErr)
+	// The kernel's counters can move between the two runs (a TCP socket
+	// allocated for a moment); agreement in one of a few tries is what
+	// the test asks.
+	var diff string
+	for try := 0; try < 5; try++ {
+		want, _, wantStatus := w.ns.Run(nil, "ss", "-s")
+		got, gotErr, gotStatus := w.ours("--summary")
+		if gotStatus != wantStatus {
+			t.Fatalf("status %d, ss %d (%s)", gotStatus, wantStatus, gotErr)
+		}
+		if diff = cmp.Diff(string(want), got); diff == "" {
+			return
+		}
 	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("--summary differs from ss -s (-ss +ours):\n%s", diff)
-	}
+	t.Errorf("--summary differs from ss -s (-ss +ours):\n%s", diff)
 }

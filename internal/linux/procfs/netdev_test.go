@@ -176,35 +176,7 @@ func FuzzParseNetDev(f *testing.F) { fuzzParseLoose(f, ParseNetDev, snapshotNetD
 
 func fuzzParseLoose[R, S any](f *testing.F, parse func(io.Reader, string, func(*R) error) error,
 	snapshot func(*R) S, format func(*bytes.Buffer, *R)) {
-	f.Fuzz(func(t *testing.T, input []byte) {
-		var rows []S
-		var printed bytes.Buffer
-		err := parse(bytes.NewReader(input), "fuzz", func(r *R) error {
-			rows = append(rows, snapshot(r))
-			format(&printed, r)
-			return nil
-		})
-		if err != nil {
-			var pe *ParseError
-			if !errors.As(err, &pe) || pe.Name != "fuzz" || len(pe.Text) > 80 {
-				t.Fatalf("error %v (%T) is not a good *ParseError", err, err)
-			}
-			if lines := bytes.Split(input, []byte("\n")); pe.Line < 1 || pe.Line > len(lines) ||
-				!bytes.HasPrefix(lines[pe.Line-1], []byte(pe.Text)) || len(rows) > pe.Line-1 {
-				t.Fatalf("error %v does not match the input", err)
-			}
-		}
-		var again []S
-		if err := parse(&printed, "reprinted", func(r *R) error {
-			again = append(again, snapshot(r))
-			return nil
-		}); err != nil {
-			t.Fatalf("parsing reprinted rows: %v", err)
-		}
-		if diff := cmp.Diff(rows, again); diff != "" {
-			t.Fatalf("rows changed when reprinted (-first +again):\n%s", diff)
-		}
-	})
+	fuzzRows(f, parse, snapshot, format, false)
 }
 
 func FuzzParseIGMP(f *testing.F)  { fuzzParseLoose(f, ParseIGMP, snapshotIGMP, formatIGMP) }

@@ -116,13 +116,8 @@ func AppendIfaceLong(b []byte, ifc *interfaces.Interface) []byte {
 		b = append(b, '\n')
 	}
 	if s := ifc.Stats; s != nil {
-		b = append(b, "        RX packets "...)
-		b = strconv.AppendUint(b, s.RxPackets, 10)
-		b = append(b, "  bytes "...)
-		b = strconv.AppendUint(b, s.RxBytes, 10)
-		b = append(b, " ("...)
-		b = AppendHumanBytes(b, s.RxBytes)
-		b = append(b, ")\n        RX errors "...)
+		b = appendPackets(b, "RX", s.RxPackets, s.RxBytes)
+		b = append(b, "        RX errors "...)
 		b = strconv.AppendUint(b, s.RxErrors, 10)
 		b = append(b, "  dropped "...)
 		b = strconv.AppendUint(b, s.RxDropped, 10)
@@ -130,13 +125,9 @@ func AppendIfaceLong(b []byte, ifc *interfaces.Interface) []byte {
 		b = strconv.AppendUint(b, s.RxFIFO, 10)
 		b = append(b, "  frame "...)
 		b = strconv.AppendUint(b, s.RxFrame, 10)
-		b = append(b, "\n        TX packets "...)
-		b = strconv.AppendUint(b, s.TxPackets, 10)
-		b = append(b, "  bytes "...)
-		b = strconv.AppendUint(b, s.TxBytes, 10)
-		b = append(b, " ("...)
-		b = AppendHumanBytes(b, s.TxBytes)
-		b = append(b, ")\n        TX errors "...)
+		b = append(b, '\n')
+		b = appendPackets(b, "TX", s.TxPackets, s.TxBytes)
+		b = append(b, "        TX errors "...)
 		b = strconv.AppendUint(b, s.TxErrors, 10)
 		b = append(b, "  dropped "...)
 		b = strconv.AppendUint(b, s.TxDropped, 10)
@@ -214,4 +205,17 @@ func AppendHumanBytes(b []byte, n uint64) []byte {
 	b = strconv.AppendUint(b, (n%u)*10/u, 10)
 	b = append(b, ' ')
 	return append(b, units[k]...)
+}
+
+// appendPackets appends "        RX packets N  bytes B (H)" and a newline.
+func appendPackets(b []byte, dir string, packets, bytes uint64) []byte {
+	b = append(b, "        "...)
+	b = append(b, dir...)
+	b = append(b, " packets "...)
+	b = strconv.AppendUint(b, packets, 10)
+	b = append(b, "  bytes "...)
+	b = strconv.AppendUint(b, bytes, 10)
+	b = append(b, " ("...)
+	b = AppendHumanBytes(b, bytes)
+	return append(b, ")\n"...)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"syscall"
+	"time"
 
 	"github.com/netstat-go/netstat/internal/resolve"
 )
@@ -62,6 +63,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		round = func() error { return runStats(o, stdout, stderr) }
 	case o.Summary:
 		round = func() error { return runSummary(stdout) }
+	}
+	if o.JSON {
+		round = (&jsonOut{o: o, res: res, stdout: stdout, stderr: stderr, now: time.Now}).round()
 	}
 	return finish(repeat(interval(o), round), stderr)
 }

@@ -39,6 +39,8 @@ type Options struct {
 	// (the name -p shows).
 	PID           int
 	User, Program string
+	// JSON (--json) prints one JSON document per round instead of text.
+	JSON bool
 
 	Help, Version bool
 	question      bool
@@ -131,6 +133,7 @@ func newFlagSet(o *Options) *pflag.FlagSet {
 	b(&o.Interfaces, "interfaces", "i")
 	b(&o.Bytes, "bytes", "b")
 	b(&o.Summary, "summary", "")
+	b(&o.JSON, "json", "")
 	fs.IntVar(&o.PID, "pid", 0, "")
 	fs.StringVar(&o.User, "user", "", "")
 	fs.StringVar(&o.Program, "program", "", "")
@@ -323,7 +326,7 @@ func expandLongPrefixes(fs *pflag.FlagSet, args []string) ([]string, error) {
 }
 
 // extensions are the long options net-tools does not have.
-var extensions = map[string]bool{"bytes": true, "summary": true, "pid": true, "user": true, "program": true}
+var extensions = map[string]bool{"bytes": true, "summary": true, "pid": true, "user": true, "program": true, "json": true}
 
 // translate turns pflag's errors into glibc getopt's messages.
 func translate(fs *pflag.FlagSet, err error) error {

@@ -3,10 +3,10 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/netstat-go/netstat/internal/procmap"
+	"github.com/netstat-go/netstat/internal/render"
 	"github.com/netstat-go/netstat/sockets"
 )
 
@@ -18,11 +18,12 @@ const (
 	noteNoInfo = "(No info could be read for \"-p\": geteuid()=%d but you should be root.)"
 )
 
-// findOwners scans /proc for the processes holding the listed sockets and
-// returns the lookup the renderer needs: the lowest PID holding a socket,
-// as net-tools shows. It prints net-tools' note once, before any table, when
-// some process's descriptors could not be read.
-func findOwners(ctx context.Context, o *Options, inet, unix []sockets.Socket, stderr io.Writer) (map[uint64][]procmap.Owner, error) {
+// findOwners scans /proc for the processes holding the listed sockets:
+// for each, the descriptors of its lowest-PID holder, as net-tools shows,
+// or of every holder when the run needs them all. It also returns
+// net-tools' note for when some process's descriptors could not be read
+// ("" when none is due); the caller prints it before any table.
+func findOwners(ctx context.Context, o *Options, inet, unix []sockets.Socket) (map[uint64][]procmap.Owner, string, error) {
 	wanted := make(map[uint64]struct{}, len(inet)+len(unix))
 	for _, rows := range [][]sockets.Socket{inet, unix} {
 		for i := range rows {
@@ -37,24 +38,26 @@ func findOwners(ctx context.Context, o *Options, inet, unix []sockets.Socket, st
 	// unreadable, was any socket seen), so the scan cannot stop early.
 	// --pid and --program select a socket by any of its holders, not only
 	// the one -p shows; --pid needs to read that process alone.
-	scanner.AllOwners = euid != 0 || o.PID != 0 || o.Program != ""
+	// --json lists every holder.
+	scanner.AllOwners = euid != 0 || o.PID != 0 || o.Program != "" || o.JSON
 	if o.PID != 0 {
 		scanner.PIDs = []int{o.PID}
 	}
 	owners, stats, err := scanner.Scan(ctx, wanted)
 	if err != nil {
-		return nil, fmt.Errorf("reading processes: %w", err)
+		return nil, "", fmt.Errorf("reading processes: %w", err)
 	}
 	// Root without capabilities can be denied too; net-tools then says
 	// geteuid()=0.
+	note := ""
 	if stats.Denied > 0 && o.Programs {
 		if stats.Sockets == 0 {
-			fmt.Fprintf(stderr, noteNoInfo+"\n", euid)
+			note = fmt.Sprintf(noteNoInfo, euid)
 		} else {
-			fmt.Fprintln(stderr, noteNotAll)
+			note = noteNotAll
 		}
 	}
-	return owners, nil
+	return owners, note, nil
 }
 
 // ownerLookup answers the PID/Program name column: the lowest PID holding
@@ -66,6 +69,19 @@ func ownerLookup(owners map[uint64][]procmap.Owner) func(uint64) (int, string, b
 			return 0, "", false
 		}
 		return o[0].PID, o[0].Name, true
+	}
+}
+
+// processLookup answers JSON's processes: every descriptor found for the
+// socket, lowest PID first.
+func processLookup(owners map[uint64][]procmap.Owner) func(uint64) []render.Process {
+	return func(inode uint64) []render.Process {
+		os := owners[inode]
+		ps := make([]render.Process, len(os))
+		for i, o := range os {
+			ps[i] = render.Process{PID: o.PID, Name: o.Name, FD: o.FD}
+		}
+		return ps
 	}
 }
 

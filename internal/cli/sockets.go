@@ -122,14 +122,29 @@ func (n namer) Port(p uint16, proto string) (string, bool) { return n.r.Port(p, 
 func (n namer) Protocol(num uint8) (string, bool)          { return n.r.Protocol(num) }
 func (n namer) User(uid uint32) (string, bool)             { return n.r.User(uid) }
 
-// runSockets prints the socket tables. Rows are built in a buffer and
-// written whole, so a reader never sees a torn row.
-// The resolver is the caller's, so that its cache lasts across rounds of
-// -c.
-func runSockets(o *Options, res *resolve.Resolver, stdout, stderr io.Writer) error {
+// socketRun is one round's socket selection, ready to walk: the table
+// settings, and a walk for each table (nil when it is not listed).
+type socketRun struct {
+	t                  *render.Table
+	walkInet, walkUnix func(fn func(*sockets.Socket) error) error
+	lister             *sockets.Lister
+	// warnings are the messages already printed on standard error;
+	// failed makes the status 1 once the tables are out.
+	warnings []string
+	failed   bool
+}
+
+// gatherSockets prepares a round of the socket listing. Without -p (and
+// --pid, --program) the walks stream from the kernel; with them, the
+// selected sockets are dumped first, so that the process scan looks for
+// exactly their inodes, and the walks replay them. The caller closes the
+// run's lister.
+func gatherSockets(o *Options, res *resolve.Resolver, stderr io.Writer) (*socketRun, error) {
 	sel := selectSockets(o)
+	r := &socketRun{failed: sel.failed}
 	for _, m := range sel.messages {
 		fmt.Fprintln(stderr, m)
+		r.warnings = append(r.warnings, m)
 	}
 	t := &render.Table{
 		Wide:         o.Wide,
@@ -141,6 +156,7 @@ func runSockets(o *Options, res *resolve.Resolver, stdout, stderr io.Writer) err
 		Contexts:     o.Context,
 		Timers:       o.Timers,
 	}
+	r.t = t
 	if o.Context {
 		t.Context = processContext
 	}
@@ -149,7 +165,7 @@ func runSockets(o *Options, res *resolve.Resolver, stdout, stderr io.Writer) err
 		t.Names = namer{ctx, res}
 	}
 	l := sockets.NewLister(sockets.Config{Source: sourceOf(o.Source)})
-	defer l.Close()
+	r.lister = l
 
 	q := sockets.Query{
 		IPv4:      sel.ipv4,
@@ -160,27 +176,79 @@ func runSockets(o *Options, res *resolve.Resolver, stdout, stderr io.Writer) err
 	if o.User != "" {
 		uid, err := userID(o.User, res)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		q.Match = func(s *sockets.Socket) bool { return s.UID == uid }
 	}
 	if args := filterArgs(o); len(args) > 0 {
 		if err := applyFilter(&q, args); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	var inetQ, unixQ *sockets.Query
 	if sel.inetTitle {
 		iq := q
 		iq.Protocols = sel.inet
-		inetQ = &iq
+		r.walkInet = func(fn func(*sockets.Socket) error) error { return l.Walk(iq, fn) }
 	}
 	if sel.unix {
 		uq := q
 		uq.Protocols = []sockets.Protocol{sockets.Unix}
-		unixQ = &uq
+		r.walkUnix = func(fn func(*sockets.Socket) error) error { return l.Walk(uq, fn) }
 	}
+	if !o.Programs && o.PID == 0 && o.Program == "" {
+		return r, nil
+	}
+	var inetRows, unixRows []sockets.Socket
+	collect := func(rows *[]sockets.Socket) func(*sockets.Socket) error {
+		return func(s *sockets.Socket) error { *rows = append(*rows, *s); return nil }
+	}
+	if r.walkInet != nil {
+		if err := r.walkInet(collect(&inetRows)); err != nil {
+			return nil, err
+		}
+	}
+	if r.walkUnix != nil {
+		if err := r.walkUnix(collect(&unixRows)); err != nil {
+			return nil, err
+		}
+	}
+	// Our own netlink socket would count as "a socket seen" in net-tools'
+	// choice of note; the dump is done, so close it first.
+	l.Close()
+	owners, note, err := findOwners(ctx, o, inetRows, unixRows)
+	if err != nil {
+		return nil, err
+	}
+	if note != "" {
+		fmt.Fprintln(stderr, note)
+		r.warnings = append(r.warnings, note)
+	}
+	if o.PID != 0 || o.Program != "" {
+		inetRows = heldBy(inetRows, owners, o)
+		unixRows = heldBy(unixRows, owners, o)
+	}
+	t.Owner = ownerLookup(owners)
+	t.Processes = processLookup(owners)
+	if r.walkInet != nil {
+		r.walkInet = replay(inetRows)
+	}
+	if r.walkUnix != nil {
+		r.walkUnix = replay(unixRows)
+	}
+	return r, nil
+}
 
+// runSockets prints the socket tables. Rows are built in a buffer and
+// written whole, so a reader never sees a torn row.
+// The resolver is the caller's, so that its cache lasts across rounds of
+// -c.
+func runSockets(o *Options, res *resolve.Resolver, stdout, stderr io.Writer) error {
+	r, err := gatherSockets(o, res, stderr)
+	if err != nil {
+		return err
+	}
+	defer r.lister.Close()
+	t := r.t
 	w := bufio.NewWriterSize(stdout, 64<<10)
 	var row []byte
 	emit := func(s *sockets.Socket) error {
@@ -192,53 +260,18 @@ func runSockets(o *Options, res *resolve.Resolver, stdout, stderr io.Writer) err
 		_, err := w.Write(row)
 		return err
 	}
-	// Without -p every row streams from the kernel to the terminal. With
-	// -p the owners of exactly the selected sockets are looked up first,
-	// so the selected sockets are held until the process scan is done.
-	walkInet := func(fn func(*sockets.Socket) error) error { return l.Walk(*inetQ, fn) }
-	walkUnix := func(fn func(*sockets.Socket) error) error { return l.Walk(*unixQ, fn) }
-	if o.Programs || o.PID != 0 || o.Program != "" {
-		var inetRows, unixRows []sockets.Socket
-		collect := func(rows *[]sockets.Socket) func(*sockets.Socket) error {
-			return func(s *sockets.Socket) error { *rows = append(*rows, *s); return nil }
-		}
-		if inetQ != nil {
-			if err := walkInet(collect(&inetRows)); err != nil {
-				return err
-			}
-		}
-		if unixQ != nil {
-			if err := walkUnix(collect(&unixRows)); err != nil {
-				return err
-			}
-		}
-		// Our own netlink socket would count as "a socket seen" in
-		// net-tools' choice of note; the dump is done, so close it first.
-		l.Close()
-		owners, err := findOwners(ctx, o, inetRows, unixRows, stderr)
-		if err != nil {
-			return err
-		}
-		if o.PID != 0 || o.Program != "" {
-			inetRows = heldBy(inetRows, owners, o)
-			unixRows = heldBy(unixRows, owners, o)
-		}
-		t.Owner = ownerLookup(owners)
-		walkInet = replay(inetRows)
-		walkUnix = replay(unixRows)
-	}
-	if inetQ != nil {
+	if r.walkInet != nil {
 		w.WriteString(render.InetTitle(o.selection()))
 		w.WriteString(t.InetHeader())
-		if err := walkInet(emit); err != nil {
+		if err := r.walkInet(emit); err != nil {
 			w.Flush()
 			return err
 		}
 	}
-	if unixQ != nil {
+	if r.walkUnix != nil {
 		w.WriteString(render.UnixTitle(o.selection()))
 		w.WriteString(t.UnixHeader())
-		if err := walkUnix(emit); err != nil {
+		if err := r.walkUnix(emit); err != nil {
 			w.Flush()
 			return err
 		}
@@ -246,7 +279,7 @@ func runSockets(o *Options, res *resolve.Resolver, stdout, stderr io.Writer) err
 	if err := w.Flush(); err != nil {
 		return err
 	}
-	if sel.failed {
+	if r.failed {
 		return statusError(exitError)
 	}
 	return nil

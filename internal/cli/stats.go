@@ -24,6 +24,27 @@ func runStats(o *Options, stdout, stderr io.Writer) error {
 // (other sections always print); asking for both families or for unix is
 // refused with a message on standard output and status 1.
 func writeStats(o *Options, dir fs.FS, stdout io.Writer) error {
+	if msg := statsFamilyError(o); msg != "" {
+		fmt.Fprintln(stdout, msg)
+		return statusError(exitError)
+	}
+	v4, v6, err := readStats(o, dir)
+	if err != nil {
+		return err
+	}
+	sel := statsSelection(o)
+	var out []byte
+	if o.Inet6 {
+		out = stats.Append6(nil, v6, v4, sel)
+	} else {
+		out = stats.Append4(nil, v4, sel)
+	}
+	_, err = stdout.Write(out)
+	return err
+}
+
+// statsFamilyError is net-tools' refusal of both families, or of unix.
+func statsFamilyError(o *Options) string {
 	var fams []string
 	if o.Inet && o.Inet6 {
 		fams = append(fams, "inet", "inet6")
@@ -31,36 +52,41 @@ func writeStats(o *Options, dir fs.FS, stdout io.Writer) error {
 	if o.Unix || o.UnixAF {
 		fams = append(fams, "unix")
 	}
-	if len(fams) > 0 {
-		fmt.Fprintf(stdout, "netstat: No statistics support for specified address family: %s\n", strings.Join(fams, ","))
-		return statusError(exitError)
+	if len(fams) == 0 {
+		return ""
 	}
+	return "netstat: No statistics support for specified address family: " + strings.Join(fams, ",")
+}
+
+func statsSelection(o *Options) stats.Selection {
 	sel := stats.Selection{TCP: o.TCP, UDP: o.UDP, Raw: o.Raw}
 	sel.All = !o.TCP && !o.UDP && !o.Raw && !o.UDPLite && !o.SCTP
+	return sel
+}
+
+// readStats reads the sections of snmp and netstat, and with -6 the
+// counters of snmp6.
+func readStats(o *Options, dir fs.FS) ([]procfs.SNMPSection, []procfs.Counter, error) {
 	var v4 []procfs.SNMPSection
 	for _, name := range []string{"snmp", "netstat"} {
 		secs, err := readSNMP(dir, name)
 		if err != nil && !(name == "netstat" && errors.Is(err, fs.ErrNotExist)) {
-			return err
+			return nil, nil, err
 		}
 		v4 = append(v4, secs...)
 	}
-	var out []byte
-	if o.Inet6 {
-		data, err := fs.ReadFile(dir, "snmp6")
-		if err != nil {
-			return err
-		}
-		cs, err := procfs.ParseSNMP6(bytes.NewReader(data), "/proc/net/snmp6")
-		if err != nil {
-			return err
-		}
-		out = stats.Append6(nil, cs, v4, sel)
-	} else {
-		out = stats.Append4(nil, v4, sel)
+	if !o.Inet6 {
+		return v4, nil, nil
 	}
-	_, err := stdout.Write(out)
-	return err
+	data, err := fs.ReadFile(dir, "snmp6")
+	if err != nil {
+		return nil, nil, err
+	}
+	v6, err := procfs.ParseSNMP6(bytes.NewReader(data), "/proc/net/snmp6")
+	if err != nil {
+		return nil, nil, err
+	}
+	return v4, v6, nil
 }
 
 func readSNMP(dir fs.FS, name string) ([]procfs.SNMPSection, error) {

@@ -135,24 +135,25 @@ func maskOf(p netip.Prefix) netip.Addr {
 // the default route's destination), a network address is named from
 // /etc/networks only, anything else as a host.
 func (t *RouteTable) name4(a netip.Addr, bits int, dest, host bool) string {
+	if name, ok := t.lookup4(a, bits, dest, host); ok {
+		return escaped(name)
+	}
+	return a.String()
+}
+
+// lookup4 is name4's name, unescaped; false when the address shows as a
+// number.
+func (t *RouteTable) lookup4(a netip.Addr, bits int, dest, host bool) (string, bool) {
 	if t.Names == nil || a.IsUnspecified() {
 		if dest && t.Names != nil && bits == 0 {
-			return "default"
+			return "default", true
 		}
-		return a.String()
+		return "", false
 	}
-	net := dest && !host && netip.PrefixFrom(a, bits).Masked().Addr() == a
-	var name string
-	var ok bool
-	if net {
-		name, ok = t.Names.Network(a)
-	} else {
-		name, ok = t.Names.Host(a)
+	if dest && !host && netip.PrefixFrom(a, bits).Masked().Addr() == a {
+		return t.Names.Network(a)
 	}
-	if !ok {
-		return a.String()
-	}
-	return escaped(name)
+	return t.Names.Host(a)
 }
 
 func padCut(b []byte, s string, w int) []byte {

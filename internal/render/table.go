@@ -54,6 +54,9 @@ type Table struct {
 	Context  func(pid int) (string, bool)
 	// Timers (-o) adds the Timer column to Internet sockets.
 	Timers bool
+	// Processes answers, for JSON, every descriptor holding a socket
+	// inode; it is used with Programs or Contexts.
+	Processes func(inode uint64) []Process
 }
 
 // InetTitle is the line above the Internet sockets' header.
@@ -259,21 +262,7 @@ func appendEscapedCut(b []byte, s string, limit int) []byte {
 // appendTimer appends net-tools' Timer column: the timer's name, then
 // (seconds left/retransmits/probes); seconds are 0.00 when no timer runs.
 func appendTimer(b []byte, s *sockets.Socket) []byte {
-	switch s.Timer {
-	case 0:
-		b = append(b, "off"...)
-	case 1:
-		b = append(b, "on"...)
-	case 2:
-		b = append(b, "keepalive"...)
-	case 3:
-		b = append(b, "timewait"...)
-	case 4:
-		b = append(b, "probe"...)
-	default:
-		b = append(b, "unkn-"...)
-		b = strconv.AppendUint(b, uint64(s.Timer), 10)
-	}
+	b = append(b, timerName(s.Timer)...)
 	b = append(b, " ("...)
 	// /proc/net/tcp gives hundredths of a second, truncated; sock_diag
 	// gives milliseconds. Truncating milliseconds to hundredths gives the
@@ -383,24 +372,28 @@ func (t *Table) appendPort(b []byte, port uint16, proto sockets.Protocol) []byte
 	if port == 0 {
 		return append(b, '*')
 	}
-	if !t.NumericPorts && t.Names != nil {
-		var name string
-		var ok bool
-		switch proto {
-		case sockets.TCP:
-			name, ok = t.Names.Port(port, "tcp")
-		case sockets.Raw:
-			if port <= 255 {
-				name, ok = t.Names.Protocol(uint8(port))
-			}
-		default:
-			name, ok = t.Names.Port(port, "udp")
-		}
-		if ok {
-			return AppendEscaped(b, name)
-		}
+	if name, ok := t.portName(port, proto); ok {
+		return AppendEscaped(b, name)
 	}
 	return strconv.AppendUint(b, uint64(port), 10)
+}
+
+// portName names a port (a raw socket's: its IP protocol) unless ports
+// are numeric.
+func (t *Table) portName(port uint16, proto sockets.Protocol) (string, bool) {
+	if t.NumericPorts || t.Names == nil {
+		return "", false
+	}
+	switch proto {
+	case sockets.TCP:
+		return t.Names.Port(port, "tcp")
+	case sockets.Raw:
+		if port <= 255 {
+			return t.Names.Protocol(uint8(port))
+		}
+		return "", false
+	}
+	return t.Names.Port(port, "udp")
 }
 
 // AppendUnix appends one UNIX socket row, newline included.

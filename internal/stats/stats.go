@@ -53,6 +53,13 @@ type Selection struct {
 	All, TCP, UDP, Raw bool
 }
 
+// Selects reports whether a listing under sel shows section: a section
+// net-tools does not know always shows.
+func (sel Selection) Selects(section string) bool {
+	_, selected := sel.known(section)
+	return selected
+}
+
 // known reports whether net-tools knows section, and if so whether sel
 // selects it.
 func (sel Selection) known(section string) (known, selected bool) {
@@ -91,14 +98,8 @@ func Append4(b []byte, sections []procfs.SNMPSection, sel Selection) []byte {
 // are shared by both families), as net-tools does for -6.
 func Append6(b []byte, snmp6 []procfs.Counter, v4 []procfs.SNMPSection, sel Selection) []byte {
 	r := renderer{b: b, v6: true}
-	for i := 0; i < len(snmp6); {
-		p := prefix6(snmp6[i].Name)
-		j := i + 1
-		for j < len(snmp6) && prefix6(snmp6[j].Name) == p {
-			j++
-		}
-		r.section(p, snmp6[i:j], sel)
-		i = j
+	for _, sec := range Sections6(snmp6) {
+		r.section(sec.Name, sec.Counters, sel)
 	}
 	r.v6 = false
 	for i := range v4 {
@@ -107,6 +108,23 @@ func Append6(b []byte, snmp6 []procfs.Counter, v4 []procfs.SNMPSection, sel Sele
 		}
 	}
 	return r.b
+}
+
+// Sections6 groups the counters of /proc/net/snmp6, which has no sections,
+// by the prefix of their names up to the "6" ("Ip6", "Icmp6", "Udp6",
+// "UdpLite6"), keeping each counter's whole name.
+func Sections6(snmp6 []procfs.Counter) []procfs.SNMPSection {
+	var secs []procfs.SNMPSection
+	for i := 0; i < len(snmp6); {
+		p := prefix6(snmp6[i].Name)
+		j := i + 1
+		for j < len(snmp6) && prefix6(snmp6[j].Name) == p {
+			j++
+		}
+		secs = append(secs, procfs.SNMPSection{Name: p, Counters: snmp6[i:j]})
+		i = j
+	}
+	return secs
 }
 
 func prefix6(name string) string {

@@ -1,0 +1,198 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"time"
+
+	"github.com/netstat-go/netstat/groups"
+	"github.com/netstat-go/netstat/interfaces"
+	"github.com/netstat-go/netstat/internal/linux/procfs"
+	"github.com/netstat-go/netstat/internal/render"
+	"github.com/netstat-go/netstat/internal/resolve"
+	"github.com/netstat-go/netstat/internal/stats"
+	"github.com/netstat-go/netstat/routes"
+	"github.com/netstat-go/netstat/sockets"
+)
+
+// jsonOut writes --json documents. Each round's document is built whole in
+// memory and written with one call, so a failing round prints nothing on
+// standard output (its error goes to standard error) and a reader of
+// repeated rounds (NDJSON) never sees half a line.
+type jsonOut struct {
+	o      *Options
+	res    *resolve.Resolver
+	stdout io.Writer
+	stderr io.Writer
+	buf    []byte // reused between rounds
+	now    func() time.Time
+}
+
+func (j *jsonOut) write(d *render.Doc, warnings []string) error {
+	j.buf = d.End(warnings)
+	_, err := j.stdout.Write(j.buf)
+	return err
+}
+
+// round returns the function that prints one round of the chosen mode.
+func (j *jsonOut) round() func() error {
+	o := j.o
+	switch {
+	case o.Route:
+		return j.routes
+	case o.Interfaces:
+		return j.interfaces
+	case o.Groups:
+		return j.groups
+	case o.Statistics:
+		return j.statistics
+	case o.Summary:
+		return j.summary
+	}
+	return j.sockets
+}
+
+func (j *jsonOut) sockets() error {
+	r, err := gatherSockets(j.o, j.res, j.stderr)
+	if err != nil {
+		return err
+	}
+	defer r.lister.Close()
+	d := render.BeginDoc(j.buf, "sockets", j.now())
+	d.BeginArray("sockets")
+	item := func(s *sockets.Socket) error { d.Item(r.t.JSON(s)); return nil }
+	for _, walk := range []func(func(*sockets.Socket) error) error{r.walkInet, r.walkUnix} {
+		if walk != nil {
+			if err := walk(item); err != nil {
+				return err
+			}
+		}
+	}
+	d.EndArray()
+	if err := j.write(d, r.warnings); err != nil {
+		return err
+	}
+	if r.failed {
+		return statusError(exitError)
+	}
+	return nil
+}
+
+func (j *jsonOut) routes() error {
+	o := j.o
+	if (o.Unix || o.UnixAF) && !o.Inet && !o.Inet6 {
+		return runRoutes(o, j.res, j.stdout, j.stderr) // its message and status
+	}
+	t := &render.RouteTable{}
+	if !o.NumericHosts {
+		t.Names = routeNamer{ctx: context.Background(), r: j.res, nets: loadNetworks("/etc/networks")}
+	}
+	d := render.BeginDoc(j.buf, "routes", j.now())
+	d.Field("cache", o.Cache)
+	d.BeginArray("routes")
+	if v4 := o.Inet || !o.Inet6; v4 && !o.Cache {
+		rs, err := routes.List(routes.Config{}, routes.IPv4)
+		if err != nil {
+			return err
+		}
+		for i := range rs {
+			if render.Listed4(&rs[i]) {
+				d.Item(t.JSON(&rs[i]))
+			}
+		}
+	}
+	if o.Inet6 {
+		rs, err := routes.List(routes.Config{}, routes.IPv6)
+		if err != nil {
+			return err
+		}
+		for i := range rs {
+			if render.Listed6(&rs[i], o.Cache) {
+				d.Item(t.JSON(&rs[i]))
+			}
+		}
+	}
+	d.EndArray()
+	return j.write(d, nil)
+}
+
+func (j *jsonOut) interfaces() error {
+	list, err := interfaces.ListDetailed()
+	if err != nil {
+		return err
+	}
+	d := render.BeginDoc(j.buf, "interfaces", j.now())
+	d.BeginArray("interfaces")
+	for i := range list {
+		if j.o.All || list[i].Flags&interfaces.Up != 0 {
+			d.Item(render.InterfaceJSON(&list[i]))
+		}
+	}
+	d.EndArray()
+	return j.write(d, nil)
+}
+
+func (j *jsonOut) groups() error {
+	o := j.o
+	fam := groups.IPv4 | groups.IPv6
+	if o.Inet || o.Inet6 {
+		fam = 0
+		if o.Inet {
+			fam |= groups.IPv4
+		}
+		if o.Inet6 {
+			fam |= groups.IPv6
+		}
+	}
+	list, err := groups.List(fam)
+	if err != nil {
+		return err
+	}
+	var names render.Namer
+	if !o.NumericHosts {
+		names = namer{context.Background(), j.res}
+	}
+	d := render.BeginDoc(j.buf, "groups", j.now())
+	d.BeginArray("groups")
+	for i := range list {
+		d.Item(render.GroupJSON(&list[i], names))
+	}
+	d.EndArray()
+	return j.write(d, nil)
+}
+
+// statistics prints the counters of the files -s reads, in sections as
+// the kernel names them; -6 adds /proc/net/snmp6's. -t, -u and -w keep
+// the sections they keep in text.
+func (j *jsonOut) statistics() error {
+	o := j.o
+	if msg := statsFamilyError(o); msg != "" {
+		return errors.New(msg[len("netstat: "):])
+	}
+	v4, v6, err := readStats(o, os.DirFS("/proc/net"))
+	if err != nil {
+		return err
+	}
+	sel := statsSelection(o)
+	var secs []procfs.SNMPSection
+	for _, s := range append(v4, stats.Sections6(v6)...) {
+		if sel.Selects(s.Name) {
+			secs = append(secs, s)
+		}
+	}
+	d := render.BeginDoc(j.buf, "statistics", j.now())
+	d.RawField("statistics", render.AppendStatsJSON(nil, secs))
+	return j.write(d, nil)
+}
+
+func (j *jsonOut) summary() error {
+	s, err := sockets.ReadSummary(sockets.Config{})
+	if err != nil {
+		return err
+	}
+	d := render.BeginDoc(j.buf, "summary", j.now())
+	d.Field("summary", render.SummaryJSON(&s))
+	return j.write(d, nil)
+}

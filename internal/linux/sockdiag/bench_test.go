@@ -74,3 +74,28 @@ func BenchmarkMessages(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/msg")
 }
+
+// BenchmarkDecodeTCPInfo decodes the extensions a --tcp-info --memory
+// listing asks for, from a message shaped like this kernel's.
+func BenchmarkDecodeTCPInfo(b *testing.B) {
+	p := inetPayload(inetFixture{family: AFInet, state: 1, inode: 1},
+		attr(inetDiagShutdown, []byte{0}),
+		attr(inetDiagSkMemInfo, zeros(MemInfoKnownLen)),
+		attr(inetDiagInfo, zeros(TCPInfoKnownLen)),
+		attr(inetDiagCong, []byte("cubic\x00")),
+	)
+	var m InetMsg
+	var ti TCPInfo
+	var mi MemInfo
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := DecodeInet(p, &m); err != nil {
+			b.Fatal(err)
+		}
+		DecodeTCPInfo(m.Info(), &ti)
+		DecodeMemInfo(m.SkMemInfo(), &mi)
+		if len(m.Cong()) != 5 {
+			b.Fatal("no congestion name")
+		}
+	}
+}

@@ -89,9 +89,23 @@ const (
 	inetDiagNoCookie = ^uint32(0) // INET_DIAG_NOCOOKIE
 
 	// Response attributes (enum in linux/inet_diag.h).
-	inetDiagShutdown = 8  // INET_DIAG_SHUTDOWN, u8
-	inetDiagProtocol = 10 // INET_DIAG_PROTOCOL, u8 (raw sockets only)
-	inetDiagV6Only   = 11 // INET_DIAG_SKV6ONLY, u8 (AF_INET6 sockets only)
+	inetDiagInfo      = 2  // INET_DIAG_INFO, struct tcp_info (TCP)
+	inetDiagCong      = 4  // INET_DIAG_CONG, NUL-terminated algorithm name
+	inetDiagSkMemInfo = 7  // INET_DIAG_SKMEMINFO, u32 array SK_MEMINFO_*
+	inetDiagShutdown  = 8  // INET_DIAG_SHUTDOWN, u8
+	inetDiagProtocol  = 10 // INET_DIAG_PROTOCOL, u8 (raw sockets only)
+	inetDiagV6Only    = 11 // INET_DIAG_SKV6ONLY, u8 (AF_INET6 sockets only)
+)
+
+// Extension bits for the ext argument of InetRequest (idiag_ext): bit n-1
+// asks for response attribute n. The kernel honours them only where it has
+// the data: INET_DIAG_INFO and INET_DIAG_CONG for TCP sockets that are not
+// in TIME_WAIT or SYN_RECV, INET_DIAG_SKMEMINFO for every full socket (not
+// TIME_WAIT or SYN_RECV, which are mini sockets without buffers).
+const (
+	ExtInfo      = 1 << (inetDiagInfo - 1)      // INET_DIAG_INFO: struct tcp_info, see DecodeTCPInfo
+	ExtCong      = 1 << (inetDiagCong - 1)      // INET_DIAG_CONG: congestion algorithm name
+	ExtSkMemInfo = 1 << (inetDiagSkMemInfo - 1) // INET_DIAG_SKMEMINFO: see DecodeMemInfo
 )
 
 // linux/unix_diag.h

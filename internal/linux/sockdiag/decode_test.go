@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestDecodeInet(t *testing.T) {
@@ -111,8 +112,12 @@ func TestDecodeInet(t *testing.T) {
 			if err != nil {
 				t.Fatalf("DecodeInet: %v", err)
 			}
-			if diff := cmp.Diff(tt.want, m); diff != "" {
+			if diff := cmp.Diff(tt.want, m, cmpopts.IgnoreFields(InetMsg{}, "Attrs")); diff != "" {
 				t.Errorf("DecodeInet (-want +got):\n%s", diff)
+			}
+			// Attrs is the rest of the payload, in place.
+			if rest := tt.payload[inetMsgLen:]; len(m.Attrs) != len(rest) || !within(m.Attrs, tt.payload) {
+				t.Errorf("Attrs is %d bytes (aliasing the payload: %v), want the payload's last %d", len(m.Attrs), within(m.Attrs, tt.payload), len(rest))
 			}
 		})
 	}

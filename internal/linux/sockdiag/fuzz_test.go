@@ -15,6 +15,12 @@ import (
 func FuzzDecodeInet(f *testing.F) { fuzzDecoder(f, DecodeInet, nil) }
 func FuzzDecodeUnix(f *testing.F) { fuzzDecoder(f, DecodeUnix, checkUnixAliases) }
 func FuzzMessages(f *testing.F)   { fuzzMessages(f) }
+func FuzzDecodeTCPInfo(f *testing.F) {
+	fuzzTolerant(f, DecodeTCPInfo, TCPInfoKnownLen, func(m *TCPInfo) *int { return &m.Len })
+}
+func FuzzDecodeMemInfo(f *testing.F) {
+	fuzzTolerant(f, DecodeMemInfo, MemInfoKnownLen, func(m *MemInfo) *int { return &m.Len })
+}
 
 // fuzzDecoder checks that decode never panics, fails only with ErrMalformed
 // and is deterministic (it must overwrite every field of *M).
@@ -40,6 +46,32 @@ func fuzzDecoder[M any](f *testing.F, decode func([]byte, *M) error, check func(
 		}
 		if check != nil {
 			check(t, payload, &m1)
+		}
+	})
+}
+
+// fuzzTolerant checks a decoder that accepts any length (DecodeTCPInfo,
+// DecodeMemInfo): it never panics, records the length, is deterministic,
+// and a short input decodes as if zero-padded to the known size.
+func fuzzTolerant[M any](f *testing.F, decode func([]byte, *M), known int, lenOf func(*M) *int) {
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var m1 M
+		decode(b, &m1)
+		if n := *lenOf(&m1); n != len(b) {
+			t.Fatalf("Len %d for %d bytes", n, len(b))
+		}
+		m2 := m1
+		decode(b, &m2)
+		if diff := cmp.Diff(m1, m2); diff != "" {
+			t.Fatalf("decode is not deterministic (-first +second):\n%s", diff)
+		}
+		if len(b) < known {
+			var m3 M
+			decode(append(b[:len(b):len(b)], make([]byte, known-len(b))...), &m3)
+			*lenOf(&m3) = len(b)
+			if diff := cmp.Diff(m1, m3); diff != "" {
+				t.Fatalf("short input differs from zero padding (-short +padded):\n%s", diff)
+			}
 		}
 	})
 }
@@ -83,7 +115,15 @@ func fuzzMessages(f *testing.F) {
 				t.Fatalf("payload of %d bytes is not inside the buffer", len(p))
 			}
 			payloads = append(payloads, p)
-			_ = DecodeInet(p, &im)
+			if DecodeInet(p, &im) == nil {
+				var ti TCPInfo
+				var mi MemInfo
+				DecodeTCPInfo(im.Info(), &ti)
+				DecodeMemInfo(im.SkMemInfo(), &mi)
+				if c := im.Cong(); !within(c, p) {
+					t.Fatalf("Cong of %d bytes is not inside the payload", len(c))
+				}
+			}
 			_ = DecodeUnix(p, &um)
 			return nil
 		})

@@ -36,6 +36,12 @@ type InetMsg struct {
 	// sends for AFInet6 sockets: false means the socket also accepts IPv4.
 	V6Only    bool
 	HasV6Only bool
+
+	// Attrs is the attribute part of the payload (aliasing it, so valid
+	// only as long as the payload is), already checked to be well formed.
+	// Info, Cong and SkMemInfo find the attributes netstat decodes on
+	// request only, so that DecodeInet stays cheap for plain listings.
+	Attrs []byte
 }
 
 // DecodeInet decodes the payload of one SOCK_DIAG_BY_FAMILY reply to an
@@ -70,6 +76,7 @@ func DecodeInet(payload []byte, m *InetMsg) error {
 	m.Inode = ne.Uint32(t[16:20])
 
 	attrs := payload[inetMsgLen:]
+	m.Attrs = attrs
 	for len(attrs) >= nlaHdrLen {
 		typ, data, rest, err := nextAttr(attrs)
 		if err != nil {
@@ -95,4 +102,44 @@ func DecodeInet(payload []byte, m *InetMsg) error {
 		}
 	}
 	return nil
+}
+
+// attr returns the data of the first attribute of type typ in m.Attrs, or
+// nil.
+func (m *InetMsg) attr(typ uint16) []byte {
+	attrs := m.Attrs
+	for len(attrs) >= nlaHdrLen {
+		t, data, rest, err := nextAttr(attrs)
+		if err != nil {
+			return nil
+		}
+		if t == typ {
+			return data
+		}
+		attrs = rest
+	}
+	return nil
+}
+
+// Info returns the data of the INET_DIAG_INFO attribute (requested with
+// ExtInfo), nil when absent: a struct tcp_info for DecodeTCPInfo. It
+// aliases the payload.
+func (m *InetMsg) Info() []byte { return m.attr(inetDiagInfo) }
+
+// SkMemInfo returns the data of the INET_DIAG_SKMEMINFO attribute
+// (requested with ExtSkMemInfo), nil when absent, for DecodeMemInfo. It
+// aliases the payload.
+func (m *InetMsg) SkMemInfo() []byte { return m.attr(inetDiagSkMemInfo) }
+
+// Cong returns the congestion-control algorithm's name from the
+// INET_DIAG_CONG attribute (requested with ExtCong) without its terminating
+// NUL, nil when absent. It aliases the payload.
+func (m *InetMsg) Cong() []byte {
+	b := m.attr(inetDiagCong)
+	for i, c := range b {
+		if c == 0 {
+			return b[:i:i]
+		}
+	}
+	return b
 }

@@ -14,7 +14,7 @@ import (
 // INET_DIAG_REQ_BYTECODE and the kernel ran it.
 func TestBytecodeReachesKernel(t *testing.T) {
 	ns := nstest.New(t)
-	expr, err := filter.ParseExpr([]string{"sport", "=", ":7000"}, nil)
+	expr, err := filter.ParseExpr([]string{"sport", "=", ":7000"}, filter.Names{})
 	if err != nil {
 		t.Fatal(err)
 	}

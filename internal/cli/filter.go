@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"context"
 	"net"
+	"net/netip"
+	"time"
 
 	"github.com/netstat-go/netstat/internal/filter"
 	"github.com/netstat-go/netstat/sockets"
@@ -13,7 +16,7 @@ import (
 // the same expression runs in userland on every socket, so /proc and
 // netlink select alike.
 func applyFilter(q *sockets.Query, args []string) error {
-	f, err := filter.Parse(args, servicePort)
+	f, err := filter.Parse(args, filter.Names{Services: servicePort, Hosts: hostAddrs})
 	if err != nil {
 		return err
 	}
@@ -46,6 +49,16 @@ func servicePort(name string) (uint16, bool) {
 		}
 	}
 	return 0, false
+}
+
+// hostAddrs resolves a host name in src or dst as the system does (the
+// hosts file, then DNS), within a bounded time: a filter names hosts on
+// purpose, so -n does not stop it, as it does not stop ss.
+func hostAddrs(name string) ([]netip.Addr, bool) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	as, err := net.DefaultResolver.LookupNetIP(ctx, "ip4", name)
+	return as, err == nil
 }
 
 func interfaceIndex(name string) (uint32, bool) {

@@ -195,7 +195,7 @@ func TestCompileLayout(t *testing.T) {
 	ifindex := func(name string) (uint32, bool) { return 1, name == "lo" }
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {
-			e, err := ParseExpr([]string{tt.expr}, testServices)
+			e, err := ParseExpr([]string{tt.expr}, testNames)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -233,7 +233,7 @@ func TestCompileMatchesEval(t *testing.T) {
 		exprs = append(exprs, tt.expr)
 	}
 	for _, x := range append(exprs, extra...) {
-		e, err := ParseExpr([]string{x}, testServices)
+		e, err := ParseExpr([]string{x}, testNames)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -75,7 +75,7 @@ var evalTests = []struct {
 func TestEval(t *testing.T) {
 	for _, tt := range evalTests {
 		t.Run(tt.expr, func(t *testing.T) {
-			e, err := ParseExpr([]string{tt.expr}, testServices)
+			e, err := ParseExpr([]string{tt.expr}, testNames)
 			if err != nil {
 				t.Fatal(err)
 			}

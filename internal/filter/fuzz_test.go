@@ -12,7 +12,7 @@ func FuzzParse(f *testing.F) { f.Fuzz(func(t *testing.T, s string) { checkParse(
 // that it selects what Eval selects on evalSockets.
 func checkParse(t *testing.T, s string) {
 	t.Helper()
-	flt, err := Parse([]string{s}, testServices)
+	flt, err := Parse([]string{s}, testNames)
 	if err != nil {
 		var pe *Error
 		if !errors.As(err, &pe) {
@@ -24,7 +24,7 @@ func checkParse(t *testing.T, s string) {
 		return
 	}
 	str := flt.Expr.String()
-	e2, err := ParseExpr([]string{str}, nil)
+	e2, err := ParseExpr([]string{str}, Names{})
 	if err != nil {
 		t.Fatalf("%q: String %q does not parse: %v", s, str, err)
 	}

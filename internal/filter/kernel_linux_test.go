@@ -55,6 +55,11 @@ var kernelExprs = []string{
 	"( sport = :443 or sport = :8080 ) and src 198.51.100.0/24",
 	"sport > :1000 sport < :3000",
 	"! ( src [::1] || dst 127.0.0.1 ) && dport != :0",
+	"src 127/8",
+	"dst 198.51.100/24:443",
+	"src 127.0.0.1/8",
+	"dst localhost",
+	"not dst localhost and src 198.51/16",
 }
 
 type sockKey struct {
@@ -222,7 +227,7 @@ func TestKernelBytecode(t *testing.T) {
 	}
 	for _, x := range kernelExprs {
 		t.Run(x, func(t *testing.T) {
-			e, err := ParseExpr([]string{x}, testServices)
+			e, err := ParseExpr([]string{x}, testNames)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -285,7 +290,7 @@ func TestAgainstSS(t *testing.T) {
 				// as -6 and dumps no IPv4 sockets.
 				t.Skip("ss restricts the dump to IPv6")
 			}
-			e, err := ParseExpr([]string{x}, testServices)
+			e, err := ParseExpr([]string{x}, testNames)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,6 +3,7 @@ package filter
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,8 +19,15 @@ type Filter struct {
 	Expr Expr
 }
 
-// Services resolves a service name (as in /etc/services) to a port.
-type Services func(name string) (port uint16, ok bool)
+// Names resolves the names a filter may hold; a nil member leaves only
+// numbers.
+type Names struct {
+	// Services resolves a service name (as in /etc/services) to a port.
+	Services func(name string) (port uint16, ok bool)
+	// Hosts resolves a host name in src and dst to its IPv4 addresses
+	// (ss resolves names with gethostbyname, IPv4 only).
+	Hosts func(name string) ([]netip.Addr, bool)
+}
 
 // Error is a parse error. Word is the 1-based index of the offending word
 // among the words the arguments split into (0 when the input ended early).
@@ -48,13 +56,13 @@ func Words(args []string) []string {
 }
 
 // Parse parses ss filter arguments: optional leading "state NAME" and
-// "exclude NAME" pairs, then an expression. services resolves port names
-// (nil: only numbers).
+// "exclude NAME" pairs, then an expression. names resolves service and
+// host names.
 //
 // "state" adds states to the selection; an "exclude" before any "state"
 // starts from all states; "exclude" removes states.
-func Parse(args []string, services Services) (Filter, error) {
-	p := &parser{words: Words(args), services: services}
+func Parse(args []string, names Names) (Filter, error) {
+	p := &parser{words: Words(args), names: names}
 	var f Filter
 	set := false
 	for p.pos < len(p.words) {
@@ -98,8 +106,8 @@ func Parse(args []string, services Services) (Filter, error) {
 }
 
 // ParseExpr parses an expression alone (no state words).
-func ParseExpr(args []string, services Services) (Expr, error) {
-	p := &parser{words: Words(args), services: services}
+func ParseExpr(args []string, names Names) (Expr, error) {
+	p := &parser{words: Words(args), names: names}
 	if len(p.words) == 0 {
 		return nil, p.errEnd("empty expression")
 	}
@@ -107,9 +115,9 @@ func ParseExpr(args []string, services Services) (Expr, error) {
 }
 
 type parser struct {
-	words    []string
-	pos      int
-	services Services
+	words []string
+	pos   int
+	names Names
 }
 
 func (p *parser) peek() string {
@@ -275,8 +283,8 @@ func (p *parser) port(s string) (int32, error) {
 		}
 		return int32(n), nil
 	}
-	if s != "" && p.services != nil {
-		if n, ok := p.services(s); ok {
+	if s != "" && p.names.Services != nil {
+		if n, ok := p.names.Services(s); ok {
 			return int32(n), nil
 		}
 	}
@@ -307,7 +315,7 @@ func (p *parser) parseHost(dst bool) (Expr, error) {
 	if op != OpEq && op != OpNe {
 		return nil, p.err(fmt.Sprintf("%q: src and dst take only = and !=", op))
 	}
-	h, err := p.host(stripFamily(w))
+	h, more, err := p.host(stripFamily(w))
 	if err != nil {
 		return nil, err
 	}
@@ -316,6 +324,10 @@ func (p *parser) parseHost(dst bool) (Expr, error) {
 	if !h.Prefix.IsValid() && h.Port < 0 {
 		e = True{}
 	}
+	// A host name with several addresses matches any of them.
+	for _, pf := range more {
+		e = &Or{e, &HostCond{Dst: dst, Prefix: pf, Port: h.Port}}
+	}
 	if op == OpNe {
 		e = &Not{e}
 	}
@@ -323,11 +335,14 @@ func (p *parser) parseHost(dst bool) (Expr, error) {
 }
 
 // host parses ADDRESS[/LEN][:PORT], [IPV6][/LEN][:PORT], [IPV6/LEN][:PORT],
-// :PORT, *, *:PORT, ADDRESS:*, or a bare IPv6 address or prefix.
-func (p *parser) host(w string) (*HostCond, error) {
-	h := &HostCond{Port: -1}
-	bad := func() (*HostCond, error) {
-		return nil, p.err(fmt.Sprintf("%q is not an address", p.words[p.pos-1]))
+// :PORT, *, *:PORT, ADDRESS:*, or a bare IPv6 address or prefix. An IPv4
+// address may be short, as iproute2 reads it: "127/8" is 127.0.0.0/8,
+// "192.0.2" is 192.0.2.0/32. A host name stands for its IPv4 addresses:
+// the first is in the HostCond, the others are returned in more.
+func (p *parser) host(w string) (h *HostCond, more []netip.Prefix, err error) {
+	h = &HostCond{Port: -1}
+	bad := func() (*HostCond, []netip.Prefix, error) {
+		return nil, nil, p.err(fmt.Sprintf("%q is not an address", p.words[p.pos-1]))
 	}
 	var addr, port string
 	hasPort := false
@@ -366,27 +381,83 @@ func (p *parser) host(w string) (*HostCond, error) {
 	if hasPort {
 		n, err := p.port(port)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		h.Port = n
 	}
 	if addr == "*" || addr == "" && hasPort {
-		return h, nil
+		return h, nil, nil
 	}
-	if strings.Contains(addr, "/") {
-		pf, err := netip.ParsePrefix(addr)
-		if err != nil {
+	a, bits, ok := parseAddrLen(addr)
+	if !ok {
+		as, found := p.lookupHost(addr)
+		if !found {
 			return bad()
 		}
-		h.Prefix = pf.Masked()
-		return h, nil
+		h.Prefix = netip.PrefixFrom(as[0], 32)
+		for _, x := range as[1:] {
+			more = append(more, netip.PrefixFrom(x, 32))
+		}
+		return h, more, nil
 	}
+	h.Prefix = netip.PrefixFrom(a, bits).Masked()
+	return h, nil, nil
+}
+
+// parseAddrLen parses ADDRESS[/LEN] with iproute2's short IPv4 forms.
+func parseAddrLen(s string) (netip.Addr, int, bool) {
+	addr, plen, hasLen := strings.Cut(s, "/")
 	a, err := netip.ParseAddr(addr)
 	if err != nil || a.Zone() != "" {
-		return bad()
+		var ok bool
+		if a, ok = shortIPv4(addr); !ok {
+			return netip.Addr{}, 0, false
+		}
 	}
-	h.Prefix = netip.PrefixFrom(a, a.BitLen())
-	return h, nil
+	if !hasLen {
+		return a, a.BitLen(), true
+	}
+	n, err := strconv.Atoi(plen)
+	if err != nil || n < 0 || n > a.BitLen() || plen != strconv.Itoa(n) {
+		return netip.Addr{}, 0, false
+	}
+	return a, n, true
+}
+
+// shortIPv4 reads one to three decimal octets ("127", "192.0.2") as an
+// address whose missing octets are zero.
+func shortIPv4(s string) (netip.Addr, bool) {
+	parts := strings.Split(s, ".")
+	if len(parts) > 3 {
+		return netip.Addr{}, false
+	}
+	var b [4]byte
+	for i, x := range parts {
+		n, err := strconv.ParseUint(x, 10, 8)
+		if err != nil || x == "" || x != strconv.FormatUint(n, 10) {
+			return netip.Addr{}, false
+		}
+		b[i] = byte(n)
+	}
+	return netip.AddrFrom4(b), true
+}
+
+// lookupHost resolves a host name to its IPv4 addresses, sorted and
+// without duplicates.
+func (p *parser) lookupHost(name string) ([]netip.Addr, bool) {
+	if p.names.Hosts == nil || name == "" || strings.ContainsAny(name, "/*[]") {
+		return nil, false
+	}
+	as, ok := p.names.Hosts(name)
+	var v4 []netip.Addr
+	for _, a := range as {
+		if a = a.Unmap(); a.Is4() {
+			v4 = append(v4, a)
+		}
+	}
+	slices.SortFunc(v4, netip.Addr.Compare)
+	v4 = slices.Compact(v4)
+	return v4, ok && len(v4) > 0
 }
 
 func (p *parser) parseDev() (Expr, error) {

@@ -2,11 +2,27 @@ package filter
 
 import (
 	"errors"
+	"net/netip"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/netstat-go/netstat/sockets"
 )
+
+// testNames resolves a few fixed names, so tests do not depend on /etc.
+var testNames = Names{Services: testServices, Hosts: testHosts}
+
+func testHosts(name string) ([]netip.Addr, bool) {
+	switch name {
+	case "localhost":
+		return []netip.Addr{netip.MustParseAddr("127.0.0.1"), netip.MustParseAddr("::1")}, true
+	case "multi.example":
+		return []netip.Addr{netip.MustParseAddr("192.0.2.9"), netip.MustParseAddr("192.0.2.1"), netip.MustParseAddr("::ffff:192.0.2.9")}, true
+	case "six.example":
+		return []netip.Addr{netip.MustParseAddr("2001:db8::1")}, true
+	}
+	return nil, false
+}
 
 func testServices(name string) (uint16, bool) {
 	switch name {
@@ -87,10 +103,18 @@ func TestParseExpr(t *testing.T) {
 		{"not ( sport = :1 or sport = :2 )", "not ( sport = :1 or sport = :2 )"},
 		{"sport ge :22 and ( dport = :1 or dport = :2 )", "( sport >= :22 and ( dport = :1 or dport = :2 ) )"},
 		{"src 127.0.0.1:22 dst 1.2.3.4", "( src 127.0.0.1:22 and dst 1.2.3.4 )"},
+		// iproute2's short IPv4 forms: missing octets are zero.
+		{"src 127/8", "src 127.0.0.0/8"},
+		{"src 192.0.2", "src 192.0.2.0"},
+		{"src 198.51/16:53", "src 198.51.0.0/16:53"},
+		// Host names: IPv4 addresses, any of them.
+		{"dst localhost", "dst 127.0.0.1"},
+		{"dst multi.example:80", "( dst 192.0.2.1:80 or dst 192.0.2.9:80 )"},
+		{"dst != multi.example", "not ( dst 192.0.2.1 or dst 192.0.2.9 )"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			e, err := ParseExpr([]string{tt.in}, testServices)
+			e, err := ParseExpr([]string{tt.in}, testNames)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -98,7 +122,7 @@ func TestParseExpr(t *testing.T) {
 				t.Errorf("(-want +got)\n%s", diff)
 			}
 			// String's output parses back to the same expression.
-			e2, err := ParseExpr([]string{e.String()}, nil)
+			e2, err := ParseExpr([]string{e.String()}, Names{})
 			if err != nil {
 				t.Fatalf("reparse %q: %v", e.String(), err)
 			}
@@ -124,7 +148,12 @@ func TestParseErrors(t *testing.T) {
 		{"( sport = :22 ( dport = :1 )", `filter: missing ")" at end of filter`},
 		{"sport = :22 )", `filter: unexpected ")" at word 4`},
 		{"(sport = :22)", `filter: unexpected "(sport" at word 1`},
-		{"src 1.2.3", `filter: "1.2.3" is not an address at word 2`},
+		{"src 1.2.3.4.5", `filter: "1.2.3.4.5" is not an address at word 2`},
+		{"src 256", `filter: "256" is not an address at word 2`},
+		{"src 127/08", `filter: "127/08" is not an address at word 2`},
+		{"src six.example", `filter: "six.example" is not an address at word 2`},
+		{"src nosuch.example", `filter: "nosuch.example" is not an address at word 2`},
+		{"src localhost/8", `filter: "localhost/8" is not an address at word 2`},
 		{"src [::1", `filter: "[::1" is not an address at word 2`},
 		{"src [::1]x", `filter: "[::1]x" is not an address at word 2`},
 		{"src [::1/64]/64", `filter: "[::1/64]/64" is not an address at word 2`},
@@ -139,7 +168,7 @@ func TestParseErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			_, err := ParseExpr([]string{tt.in}, testServices)
+			_, err := ParseExpr([]string{tt.in}, testNames)
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -195,7 +224,7 @@ func TestParseStates(t *testing.T) {
 		{nil, 0, ""},
 	}
 	for _, tt := range tests {
-		f, err := Parse(tt.args, testServices)
+		f, err := Parse(tt.args, testNames)
 		if err != nil {
 			t.Errorf("%q: %v", tt.args, err)
 			continue
@@ -212,11 +241,11 @@ func TestParseStates(t *testing.T) {
 		}
 	}
 	for _, in := range []string{"state", "state foo", "exclude bogus sport = :1"} {
-		if _, err := Parse([]string{in}, nil); err == nil {
+		if _, err := Parse([]string{in}, Names{}); err == nil {
 			t.Errorf("%q: no error", in)
 		}
 	}
-	if _, err := Parse([]string{"state foo"}, nil); err == nil || err.Error() != `filter: unknown state "foo" at word 2` {
+	if _, err := Parse([]string{"state foo"}, Names{}); err == nil || err.Error() != `filter: unknown state "foo" at word 2` {
 		t.Errorf("state foo: %v", err)
 	}
 }

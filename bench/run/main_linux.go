@@ -1,0 +1,299 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+type outputKind int
+
+const (
+	netstatRows outputKind = iota // rows start with "tcp"; -p column is field 7
+	ssRows                        // one header line; -p adds users:(...)
+	floorRows                     // "sockets N", "owned M"
+)
+
+// command is one timed command line.
+type command struct {
+	name string
+	argv []string
+	kind outputKind
+	// want is what the rows should count to, -1 when not checked.
+	want, wantOwned int
+	// group names the target the command belongs to, for ratios.
+	id string
+}
+
+// load is what loadgen reports once ready.
+type load struct {
+	pid                          int
+	procs, tcp, listeners        int
+	markerPort, markerSockets    int
+	stdin                        io.WriteCloser
+	cmd                          *exec.Cmd
+	startup                      time.Duration
+	askedConns, askedProcs, udpN int
+}
+
+type config struct{ conns, procs int }
+
+func main() {
+	configs := flag.String("configs", "1000:1,10000:1,100000:1,1000:1000,10000:1000", "comma-separated `N:P` pairs: N TCP connections over P processes (P is raised to the minimum the descriptor limit allows)")
+	runs := flag.Int("runs", 7, "timed runs of each command (`n`)")
+	runsLarge := flag.Int("runs-large", 5, "timed runs when N >= 100000")
+	slowRuns := flag.Int("slow-runs", 3, "timed runs of a command whose check run took longer than -slow")
+	slow := flag.Duration("slow", 3*time.Second, "check-run time beyond which a command gets -slow-runs")
+	startupRuns := flag.Int("startup-runs", 50, "timed runs of each start-up command (0: skip start-up)")
+	udp := flag.Int("udp", 0, "UDP sockets loadgen also opens")
+	unixPairs := flag.Int("unix", 0, "UNIX socket pairs loadgen also opens")
+	netstat := flag.String("netstat", "", "our netstat `binary` (default: go build ./cmd/netstat)")
+	skip := flag.String("skip", "", "comma-separated command names to leave out (e.g. \"ss -tanp\")")
+	outPath := flag.String("o", "", "write the report to `file` instead of standard output")
+	flag.Parse()
+	if os.Geteuid() != 0 {
+		fatal(errors.New("needs root (network namespaces)"))
+	}
+	cfgs, err := parseConfigs(*configs)
+	if err != nil {
+		fatal(err)
+	}
+	dir, err := os.MkdirTemp("", "netstat-bench-")
+	if err != nil {
+		fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	bins, err := build(dir, *netstat)
+	if err != nil {
+		fatal(err)
+	}
+	skipped := map[string]bool{}
+	for s := range strings.SplitSeq(*skip, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			skipped[s] = true
+		}
+	}
+	progress := func(s string) { fmt.Fprintln(os.Stderr, s) }
+
+	rep := &report{
+		started: time.Now().UTC(),
+		env:     env(),
+		args:    os.Args[1:],
+		commit:  gitCommit(),
+	}
+	for _, c := range cfgs {
+		progress(fmt.Sprintf("N=%d P=%d: starting loadgen", c.conns, c.procs))
+		ld, err := startLoad(bins.loadgen, c, *udp, *unixPairs)
+		if err != nil {
+			fatal(err)
+		}
+		progress(fmt.Sprintf("N=%d: %d processes, %d TCP sockets, open in %v", c.conns, ld.procs, ld.tcp, ld.startup.Round(time.Millisecond)))
+		cmds := socketCommands(bins, ld, skipped)
+		n := *runs
+		if c.conns >= 100000 {
+			n = *runsLarge
+		}
+		var results []*result
+		err = onThreadIn(fmt.Sprintf("/proc/%d/ns/net", ld.pid), func() error {
+			results = measure(cmds, n, *slowRuns, *slow, progress)
+			return nil
+		})
+		ld.stop()
+		if err != nil {
+			fatal(err)
+		}
+		rep.sections = append(rep.sections, section{cfg: c, load: ld, results: results})
+	}
+	if *startupRuns > 0 {
+		progress("start-up, in an empty namespace")
+		cmds := startupCommands(bins, skipped)
+		err := onThreadIn("", func() error {
+			rep.startup = measure(cmds, *startupRuns, *startupRuns, time.Hour, progress)
+			return nil
+		})
+		if err != nil {
+			fatal(err)
+		}
+	}
+	rep.finished = time.Now().UTC()
+	out := io.Writer(os.Stdout)
+	if *outPath != "" {
+		f, err := os.Create(*outPath)
+		if err != nil {
+			fatal(err)
+		}
+		defer f.Close()
+		out = f
+	}
+	bw := bufio.NewWriter(out)
+	rep.write(bw)
+	if err := bw.Flush(); err != nil {
+		fatal(err)
+	}
+}
+
+func fatal(err error) {
+	fmt.Fprintln(os.Stderr, "run:", err)
+	os.Exit(1)
+}
+
+func parseConfigs(s string) ([]config, error) {
+	var cfgs []config
+	for f := range strings.SplitSeq(s, ",") {
+		n, p, ok := strings.Cut(strings.TrimSpace(f), ":")
+		if !ok {
+			p = "1"
+		}
+		conns, err1 := strconv.Atoi(n)
+		procs, err2 := strconv.Atoi(p)
+		if err1 != nil || err2 != nil || conns < 0 || procs < 1 {
+			return nil, fmt.Errorf("bad configuration %q: want N:P", f)
+		}
+		cfgs = append(cfgs, config{conns, procs})
+	}
+	return cfgs, nil
+}
+
+type binaries struct {
+	netstat, floor, empty, loadgen, netTools, ss, true string
+}
+
+// build compiles the programs under test into dir.
+func build(dir, netstat string) (*binaries, error) {
+	b := &binaries{
+		floor:    filepath.Join(dir, "floor"),
+		empty:    filepath.Join(dir, "empty"),
+		loadgen:  filepath.Join(dir, "loadgen"),
+		netstat:  netstat,
+		netTools: netToolsNetstat(),
+	}
+	pkgs := [][2]string{{"./bench/floor", b.floor}, {"./bench/empty", b.empty}, {"./bench/loadgen", b.loadgen}}
+	if netstat == "" {
+		b.netstat = filepath.Join(dir, "netstat")
+		pkgs = append(pkgs, [2]string{"./cmd/netstat", b.netstat})
+	}
+	for _, p := range pkgs {
+		cmd := exec.Command("go", "build", "-o", p[1], p[0])
+		cmd.Stderr = os.Stderr
+		if err := cmd.Run(); err != nil {
+			return nil, fmt.Errorf("go build %s: %w (run from the module root)", p[0], err)
+		}
+	}
+	var err error
+	if b.ss, err = exec.LookPath("ss"); err != nil {
+		return nil, err
+	}
+	if b.true, err = exec.LookPath("true"); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+func gitCommit() string {
+	out, err := exec.Command("git", "describe", "--always", "--dirty").Output()
+	if err != nil {
+		return "unknown"
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// startLoad starts loadgen and waits for its "ready".
+func startLoad(bin string, c config, udp, unixPairs int) (*load, error) {
+	cmd := exec.Command(bin, "-conns", strconv.Itoa(c.conns), "-procs", strconv.Itoa(c.procs),
+		"-udp", strconv.Itoa(udp), "-unix", strconv.Itoa(unixPairs))
+	cmd.Stderr = os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start loadgen: %w", err)
+	}
+	ld := &load{pid: cmd.Process.Pid, stdin: stdin, cmd: cmd, askedConns: c.conns, askedProcs: c.procs, udpN: udp}
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		k, v, _ := strings.Cut(sc.Text(), " ")
+		if k == "ready" {
+			ld.startup = time.Since(start)
+			return ld, nil
+		}
+		n, _ := strconv.Atoi(v)
+		switch k {
+		case "procs":
+			ld.procs = n
+		case "tcp":
+			ld.tcp = n
+		case "listeners":
+			ld.listeners = n
+		case "marker_port":
+			ld.markerPort = n
+		case "marker_sockets":
+			ld.markerSockets = n
+		}
+	}
+	stdin.Close()
+	cmd.Wait()
+	return nil, errors.New("loadgen ended before it was ready")
+}
+
+func (ld *load) stop() {
+	ld.stdin.Close()
+	ld.cmd.Wait()
+}
+
+// socketCommands are the commands timed on a load.
+func socketCommands(b *binaries, ld *load, skip map[string]bool) []*command {
+	filter := fmt.Sprintf("sport = :%d", ld.markerPort)
+	all := []*command{
+		{name: "netstat -tan", id: "tan", argv: []string{b.netstat, "-tan"}, kind: netstatRows, want: ld.tcp, wantOwned: -1},
+		{name: "netstat -tanp", id: "tanp", argv: []string{b.netstat, "-tanp"}, kind: netstatRows, want: ld.tcp, wantOwned: ld.tcp},
+		{name: "netstat -tan FILTER", id: "filter", argv: []string{b.netstat, "-tan", filter}, kind: netstatRows, want: ld.markerSockets, wantOwned: -1},
+		{name: "net-tools netstat -tan", id: "nt-tan", argv: []string{b.netTools, "-tan"}, kind: netstatRows, want: ld.tcp, wantOwned: -1},
+		{name: "net-tools netstat -tanp", id: "nt-tanp", argv: []string{b.netTools, "-tanp"}, kind: netstatRows, want: ld.tcp, wantOwned: ld.tcp},
+		{name: "ss -tan", id: "ss-tan", argv: []string{b.ss, "-tan"}, kind: ssRows, want: ld.tcp, wantOwned: -1},
+		{name: "ss -tanp", id: "ss-tanp", argv: []string{b.ss, "-tanp"}, kind: ssRows, want: ld.tcp, wantOwned: ld.tcp},
+		{name: "ss -tan FILTER", id: "ss-filter", argv: []string{b.ss, "-tan", filter}, kind: ssRows, want: ld.markerSockets, wantOwned: -1},
+		{name: "floor (dump)", id: "floor", argv: []string{b.floor}, kind: floorRows, want: ld.tcp, wantOwned: -1},
+		{name: "floor -procs (dump + /proc)", id: "floor-procs", argv: []string{b.floor, "-procs"}, kind: floorRows, want: ld.tcp, wantOwned: ld.tcp},
+		{name: "floor -sport (filtered dump)", id: "floor-filter", argv: []string{b.floor, "-sport", strconv.Itoa(ld.markerPort)}, kind: floorRows, want: ld.markerSockets, wantOwned: -1},
+	}
+	return keep(all, skip)
+}
+
+// startupCommands are timed in an empty namespace.
+func startupCommands(b *binaries, skip map[string]bool) []*command {
+	all := []*command{
+		{name: "true", id: "true", argv: []string{b.true}, want: -1, wantOwned: -1},
+		{name: "empty Go program", id: "empty", argv: []string{b.empty}, want: -1, wantOwned: -1},
+		{name: "netstat -tln", id: "tln", argv: []string{b.netstat, "-tln"}, kind: netstatRows, want: 0, wantOwned: -1},
+		{name: "floor (dump)", id: "floor", argv: []string{b.floor}, kind: floorRows, want: 0, wantOwned: -1},
+		{name: "ss -tln", id: "ss-tln", argv: []string{b.ss, "-tln"}, kind: ssRows, want: 0, wantOwned: -1},
+		{name: "net-tools netstat -tln", id: "nt-tln", argv: []string{b.netTools, "-tln"}, kind: netstatRows, want: 0, wantOwned: -1},
+	}
+	return keep(all, skip)
+}
+
+func keep(cmds []*command, skip map[string]bool) []*command {
+	var out []*command
+	for _, c := range cmds {
+		if !skip[c.name] {
+			out = append(out, c)
+		}
+	}
+	return out
+}

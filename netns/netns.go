@@ -67,7 +67,9 @@ func (n Namespace) Same(o Namespace) bool { return n.Dev == o.Dev && n.Inode == 
 // entered through real file descriptors and identified by real device and
 // inode numbers.
 type Finder struct {
-	// Proc is where procfs is mounted; "" means DefaultProc.
+	// Proc is where procfs is mounted; "" means DefaultProc. Handles
+	// opened by this Finder also find there the namespace that Do returns
+	// its thread to.
 	Proc string
 	// Dirs hold named namespaces, one file per name. Nil means
 	// DefaultDirs; an empty, non-nil slice means no names at all.

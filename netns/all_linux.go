@@ -129,7 +129,10 @@ func parseNetLink(b []byte) (uint64, bool) {
 		return 0, false
 	}
 	ino, err := strconv.ParseUint(s, 10, 64)
-	return ino, err == nil
+	if err != nil {
+		return 0, false
+	}
+	return ino, true
 }
 
 // readNames reads the netns directories: which names lead to which

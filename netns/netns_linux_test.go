@@ -598,3 +598,30 @@ func TestDoPrivilege(t *testing.T) {
 	}
 	checkThreads(t, hostKeyOfSelf(t))
 }
+
+func TestParseNetLink(t *testing.T) {
+	tests := []struct {
+		in   string
+		want uint64
+		ok   bool
+	}{
+		{"net:[4026531840]", 4026531840, true},
+		{"net:[0]", 0, true},
+		{"net:[]", 0, false},
+		{"net:[+1]", 0, false},
+		{"net:[-1]", 0, false},
+		{"net:[18446744073709551616]", 0, false},
+		{"mnt:[4026531841]", 0, false},
+		{"net:[4026531840", 0, false},
+		{"/proc/self/ns/net", 0, false},
+		{"", 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, ok := parseNetLink([]byte(tt.in))
+			if got != tt.want || ok != tt.ok {
+				t.Errorf("parseNetLink(%q) = %d, %v; want %d, %v", tt.in, got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}

@@ -99,10 +99,11 @@ type Scan struct {
 	// inode. The host's is PID 1's; when PID 1's cannot be read, this
 	// process's takes its place.
 	Namespaces []Namespace
-	// Unreadable counts the processes whose namespace could not be read,
-	// in practice other users' processes when not root (reading
-	// /proc/PID/ns/net needs ptrace access). Processes that exited during
-	// the scan are not counted.
+	// Unreadable counts the processes whose namespace could not be read:
+	// reading /proc/PID/ns/net needs ptrace access, so in practice other
+	// users' processes when not root, and, inside a container, processes
+	// that even its root may not trace (its PID 1 can be one). Processes
+	// that exited during the scan are not counted.
 	Unreadable int
 }
 
@@ -184,6 +185,7 @@ type PanicError struct {
 	Stack []byte // fn's goroutine's stack at the panic
 }
 
+// Error returns the panic value and the stack of fn.
 func (p *PanicError) Error() string {
 	return fmt.Sprintf("panic in a network namespace: %v\n\n%s", p.Value, p.Stack)
 }

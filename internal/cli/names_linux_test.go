@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"errors"
 	"net"
 	"syscall"
 	"testing"
@@ -60,6 +61,12 @@ func newNamedWorld(t *testing.T) *world {
 				d.LocalAddr = a
 			}
 			c, err := d.Dial(network, raddr)
+			// A fresh namespace's IPv6 address can be unroutable for
+			// a moment after it is added.
+			for i := 0; i < 50 && errors.Is(err, syscall.ENETUNREACH); i++ {
+				time.Sleep(20 * time.Millisecond)
+				c, err = d.Dial(network, raddr)
+			}
 			must(t, err)
 			w.keep(c)
 			return c

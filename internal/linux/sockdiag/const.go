@@ -123,7 +123,7 @@ const (
 	unixDiagPeer     = 2 // UNIX_DIAG_PEER, u32 inode
 	unixDiagIcons    = 3 // UNIX_DIAG_ICONS, u32 inode array
 	unixDiagRQLen    = 4 // UNIX_DIAG_RQLEN, struct unix_diag_rqlen {rqueue, wqueue}
-	unixDiagMemInfo  = 5 // UNIX_DIAG_MEMINFO, u32 array (ignored)
+	unixDiagMemInfo  = 5 // UNIX_DIAG_MEMINFO, u32 array SK_MEMINFO_*
 	unixDiagShutdown = 6 // UNIX_DIAG_SHUTDOWN, u8
 	unixDiagUID      = 7 // UNIX_DIAG_UID, u32
 )

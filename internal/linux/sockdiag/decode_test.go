@@ -138,7 +138,7 @@ func checkMalformed(t *testing.T, err error, want string) {
 }
 
 func TestDecodeUnix(t *testing.T) {
-	meminfo := zeros(9 * 4) // UNIX_DIAG_MEMINFO: SK_MEMINFO_VARS u32s, skipped
+	meminfo := cat(u32(0), u32(212992), zeros(7*4)) // UNIX_DIAG_MEMINFO: SK_MEMINFO_VARS u32s
 	tests := []struct {
 		name    string
 		payload []byte
@@ -164,6 +164,7 @@ func TestDecodeUnix(t *testing.T) {
 			HasRQLen: true, RQueue: 2, WQueue: 128,
 			HasShutdown: true,
 			HasUID:      true, UID: 1000,
+			MemInfo: meminfo,
 		},
 		icons: []uint32{2001, 2002},
 	}, {

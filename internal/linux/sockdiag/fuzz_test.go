@@ -79,7 +79,7 @@ func fuzzTolerant[M any](f *testing.F, decode func([]byte, *M), known int, lenOf
 // checkUnixAliases checks that Name and Icons lie within the payload and
 // that every icon is readable.
 func checkUnixAliases(t *testing.T, payload []byte, m *UnixMsg) {
-	for _, s := range [][]byte{m.Name, m.Icons} {
+	for _, s := range [][]byte{m.Name, m.Icons, m.MemInfo} {
 		if len(s) > 0 && !within(s, payload) {
 			t.Fatalf("slice of %d bytes does not alias the payload", len(s))
 		}

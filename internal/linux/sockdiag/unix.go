@@ -51,6 +51,11 @@ type UnixMsg struct {
 	// unconditionally by current kernels); HasShutdown reports presence.
 	Shutdown    uint8
 	HasShutdown bool
+
+	// MemInfo is the raw UNIX_DIAG_MEMINFO payload (ShowMemInfo), the
+	// same SK_MEMINFO_* array as INET_DIAG_SKMEMINFO: decode it with
+	// DecodeMemInfo. nil when absent.
+	MemInfo []byte
 }
 
 // NIcons returns the number of inodes in m.Icons.
@@ -61,8 +66,8 @@ func (m *UnixMsg) Icon(i int) uint32 { return ne.Uint32(m.Icons[i*4 : i*4+4]) }
 
 // DecodeUnix decodes the payload of one SOCK_DIAG_BY_FAMILY reply to a
 // UnixRequest (the bytes after struct nlmsghdr) into *m, overwriting every
-// field. It does not allocate unless it fails; m.Name and m.Icons alias
-// payload. Attributes it does not know are skipped.
+// field. It does not allocate unless it fails; m.Name, m.Icons and
+// m.MemInfo alias payload. Attributes it does not know are skipped.
 func DecodeUnix(payload []byte, m *UnixMsg) error {
 	*m = UnixMsg{}
 	if len(payload) < unixMsgLen {
@@ -108,6 +113,8 @@ func DecodeUnix(payload []byte, m *UnixMsg) error {
 			m.HasRQLen = true
 			m.RQueue = ne.Uint32(data[0:4])
 			m.WQueue = ne.Uint32(data[4:8])
+		case unixDiagMemInfo:
+			m.MemInfo = data
 		case unixDiagShutdown:
 			if len(data) < 1 {
 				return malformed("unix_diag: UNIX_DIAG_SHUTDOWN of %d bytes, need 1", len(data))

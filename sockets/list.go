@@ -44,6 +44,12 @@ type Query struct {
 	// before copying it out. It is only an optimisation: /proc ignores it,
 	// so Match must select the same sockets (or fewer).
 	Bytecode []byte
+	// TCPInfo asks the kernel for each TCP socket's tcp_info and
+	// congestion algorithm (Socket.TCPInfo, Socket.Congestion), and Memory
+	// for each socket's memory counters (Socket.Memory). They make the
+	// kernel's replies several times larger, so ask only when shown.
+	// Neither needs privileges; /proc cannot provide them.
+	TCPInfo, Memory bool
 }
 
 // Config is a Lister's seams.

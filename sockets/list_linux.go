@@ -33,6 +33,9 @@ type linuxBackend struct {
 	// noDiag marks netlink as unusable for the whole run (refused).
 	noDiag bool
 	sock   Socket
+	// congs interns congestion-algorithm names, so that Socket.Congestion
+	// costs no allocation per socket (a host has a handful of them).
+	congs []string
 }
 
 var _ backend = (*linuxBackend)(nil)
@@ -159,7 +162,14 @@ func (b *linuxBackend) walkInet(q *Query, p Protocol, fam Family, fn func(*Socke
 		if fam == IPv6 {
 			af = afInet6
 		}
-		req := sockdiag.InetRequest(1, af, proto, inetStates(q, p), 0)
+		var ext uint8
+		if q.TCPInfo && p == TCP {
+			ext |= sockdiag.ExtInfo | sockdiag.ExtCong
+		}
+		if q.Memory {
+			ext |= sockdiag.ExtSkMemInfo
+		}
+		req := sockdiag.InetRequest(1, af, proto, inetStates(q, p), ext)
 		if len(q.Bytecode) > 0 {
 			req = sockdiag.AppendAttr(req, sockdiag.ReqBytecode, q.Bytecode)
 		}
@@ -170,6 +180,9 @@ func (b *linuxBackend) walkInet(q *Query, p Protocol, fam Family, fn func(*Socke
 				return err
 			}
 			fromInetMsg(s, &m, p)
+			if ext != 0 {
+				b.inetExt(s, &m)
+			}
 			if !q.wants(s) {
 				return nil
 			}
@@ -183,6 +196,40 @@ func (b *linuxBackend) walkInet(q *Query, p Protocol, fam Family, fn func(*Socke
 		}
 	}
 	return b.procInet(q, p, fam, file+famSuffix(fam), fn)
+}
+
+// inetExt fills the Socket fields that come from the extension
+// attributes the request asked for.
+func (b *linuxBackend) inetExt(s *Socket, m *sockdiag.InetMsg) {
+	if info := m.Info(); info != nil {
+		var ti sockdiag.TCPInfo
+		sockdiag.DecodeTCPInfo(info, &ti)
+		s.TCPInfo = TCPInfo(ti)
+	}
+	if cong := m.Cong(); len(cong) > 0 {
+		s.Congestion = b.intern(cong)
+	}
+	if mem := m.SkMemInfo(); mem != nil {
+		var mi sockdiag.MemInfo
+		sockdiag.DecodeMemInfo(mem, &mi)
+		s.Memory = MemInfo(mi)
+	}
+}
+
+// intern returns name as a string, allocating only the first time it is
+// seen (and every time once the table is full, which a sane kernel never
+// makes happen).
+func (b *linuxBackend) intern(name []byte) string {
+	for _, c := range b.congs {
+		if c == string(name) {
+			return c
+		}
+	}
+	c := string(name)
+	if len(b.congs) < 32 {
+		b.congs = append(b.congs, c)
+	}
+	return c
 }
 
 func famSuffix(f Family) string {

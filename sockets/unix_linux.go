@@ -38,7 +38,11 @@ func (b *linuxBackend) walkUnix(q *Query, fn func(*Socket) error) error {
 //     three references (table, its own, its client's peer pointer). It in
 //     turn holds its client, adding one to the client's count.
 func (b *linuxBackend) diagUnix(c *sockdiag.Conn, q *Query, fn func(*Socket) error) error {
-	req := sockdiag.UnixRequest(1, uint32(AllStates), sockdiag.ShowName|sockdiag.ShowPeer|sockdiag.ShowIcons|sockdiag.ShowUID)
+	show := uint32(sockdiag.ShowName | sockdiag.ShowPeer | sockdiag.ShowIcons | sockdiag.ShowUID)
+	if q.Memory {
+		show |= sockdiag.ShowMemInfo
+	}
+	req := sockdiag.UnixRequest(1, uint32(AllStates), show)
 	var all []Socket
 	refs := make(map[uint64]uint32)
 	var m sockdiag.UnixMsg
@@ -56,6 +60,11 @@ func (b *linuxBackend) diagUnix(c *sockdiag.Conn, q *Query, fn func(*Socket) err
 		}
 		if m.HasUID {
 			s.UID = m.UID
+		}
+		if m.MemInfo != nil {
+			var mi sockdiag.MemInfo
+			sockdiag.DecodeMemInfo(m.MemInfo, &mi)
+			s.Memory = MemInfo(mi)
 		}
 		if m.HasPeer && m.Peer != 0 {
 			s.Peer = uint64(m.Peer)

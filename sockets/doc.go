@@ -8,4 +8,9 @@
 //
 // Listing streams: Walk hands each socket to a callback as it is decoded, so
 // memory stays flat however many sockets the system holds.
+//
+// On request (Query.TCPInfo, Query.Memory) sockets also carry TCP internals
+// (the kernel's struct tcp_info and congestion algorithm) and memory
+// counters, as `ss -tim` shows them. These come only from sock_diag; the
+// /proc fallback leaves them invalid.
 package sockets

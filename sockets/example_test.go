@@ -23,3 +23,29 @@ func ExampleLister_Walk() {
 		fmt.Println(err)
 	}
 }
+
+// Show each TCP connection's round-trip time, congestion window and
+// socket memory, as ss -tim would.
+func ExampleLister_Walk_tcpInfo() {
+	l := sockets.NewLister(sockets.Config{})
+	defer l.Close()
+	err := l.Walk(sockets.Query{
+		Protocols: []sockets.Protocol{sockets.TCP},
+		IPv4:      true,
+		IPv6:      true,
+		Connected: true,
+		TCPInfo:   true,
+		Memory:    true,
+	}, func(s *sockets.Socket) error {
+		if !s.TCPInfo.Valid() { // TIME_WAIT, SYN_RECV, or read from /proc
+			return nil
+		}
+		fmt.Printf("%v -> %v %s rtt %.3fms cwnd %d acked %d rcvbuf %d\n",
+			s.Local, s.Remote, s.Congestion, float64(s.TCPInfo.RTT)/1000,
+			s.TCPInfo.SndCwnd, s.TCPInfo.BytesAcked, s.Memory.RcvBuf)
+		return nil
+	})
+	if err != nil {
+		fmt.Println(err)
+	}
+}

@@ -48,7 +48,8 @@ type Query struct {
 	// congestion algorithm (Socket.TCPInfo, Socket.Congestion), and Memory
 	// for each socket's memory counters (Socket.Memory). They make the
 	// kernel's replies several times larger, so ask only when shown.
-	// Neither needs privileges; /proc cannot provide them.
+	// Neither needs privileges; /proc cannot provide them. Match sees
+	// them.
 	TCPInfo, Memory bool
 }
 

@@ -1,14 +1,16 @@
 // Package procfs parses the socket tables in /proc/net: tcp, tcp6, udp,
-// udp6, udplite, udplite6, raw and raw6 (ParseInet) and unix (ParseUnix).
+// udp6, udplite, udplite6, raw and raw6 (ParseInet) and unix (ParseUnix),
+// and the other tables netstat shows: dev, igmp, igmp6, route,
+// ipv6_route, snmp, netstat, snmp6 and sockstat.
 //
 // netstat normally asks the kernel over netlink (package sockdiag); these
 // parsers are the fallback for kernels or sandboxes without sock_diag, and
 // what net-tools itself reads. The package is pure: the caller opens the
 // file and passes an io.Reader, so it builds and is tested and fuzzed on
-// every GOOS. Both parsers call a function for every row with one reused
-// row value, and allocate a constant amount per file, not per row: the row
-// and a 64 KiB read buffer (not even that if r is already a *bufio.Reader
-// with a buffer at least that large).
+// every GOOS. ParseInet and ParseUnix call a function for every row with
+// one reused row value, and allocate a constant amount per file, not per
+// row: the row and a 64 KiB read buffer (not even that if r is already a
+// *bufio.Reader with a buffer at least that large).
 //
 // # Format
 //
@@ -63,16 +65,30 @@
 // The last line need not end in a newline. Blank lines, lines longer than
 // 64 KiB, too few fields, bad or overflowing numbers (for the width of the
 // field in InetRow or UnixRow) and address fields of the wrong length are
-// malformed: the parser stops and returns a *ParseError that names the
-// file, the line number and the line's text and wraps ErrMalformed. Rows
-// before that line have already been passed to fn. Errors from fn and from
-// the reader stop the parse too; fn's errors are returned unchanged.
+// malformed. Fields after the last one a parser knows (a newer kernel may
+// append some) are ignored; unknown states, types and flags are passed on
+// as numbers; bytes that are not UTF-8 are kept as they are in names and
+// paths, and malformed in numbers. testdata/malformed holds a file of
+// each kind per parser, with what the parser makes of it.
+//
+// By default the parser stops at a malformed line and returns a
+// *ParseError that names the file, the line number and the line's text
+// and wraps ErrMalformed. Rows before that line have already been passed
+// to fn. With the option SkipMalformed(warn), a malformed line is instead
+// passed to warn (as the same *ParseError) and skipped, and the parse goes
+// on: one odd row, as a newer or buggy kernel or a torn unix name can
+// produce, costs that row and not the whole table. Callers should show
+// these warnings (net-tools warns and skips /proc/net/unix lines it cannot
+// parse). Errors from fn and from the reader stop the parse either way;
+// fn's errors are returned unchanged.
 //
 // A newline in a unix socket's name is printed raw, so the row is split in
 // two and nothing in the file says so. The rest of the name is then read as
-// a line of its own: usually it is malformed and ParseUnix fails there, but
-// a name chosen to look like a row (any user can bind one) yields a forged
-// row that is indistinguishable from a real one (testdata/capture/
-// unix-newline shows both rows). Callers that must not be misled should
-// use sock_diag, which returns names as bytes with a length.
+// a line of its own: usually it is malformed (an error, or with
+// SkipMalformed a warning and the next rows are read), but a name chosen
+// to look like a row (any user can bind one) yields a forged row that is
+// indistinguishable from a real one (testdata/capture/unix-newline shows
+// both rows), and the row the name was cut from shows only its start.
+// Callers that must not be misled should use sock_diag, which returns
+// names as bytes with a length.
 package procfs

@@ -24,29 +24,34 @@ type IGMPRow struct {
 // left-aligned in 10 columns) followed by one line per group, starting
 // with a tab: "\t\t\t\tGROUP USERS TIMER_ON:TIMER\t\tREPORTER" where GROUP
 // is the address as a host-order 32-bit hex word (as in /proc/net/tcp).
-// A group line before any device line is malformed.
-func ParseIGMP(r io.Reader, name string, fn func(*IGMPRow) error) error {
+// A group line before any device line is malformed. With SkipMalformed
+// (see ParseInet) a malformed line is a warning and skipped; the group
+// lines that follow a skipped device line are skipped too, each with a
+// warning, as their device is unknown. Extra fields at the end of a line
+// (from a newer kernel) are ignored.
+func ParseIGMP(r io.Reader, name string, fn func(*IGMPRow) error, opts ...Option) error {
 	var row IGMPRow
 	var dev []byte
 	haveDev := false
-	return scanLines(r, name, func(line []byte) bool { return bytes.HasPrefix(line, []byte("Idx\t")) },
+	return scanLines(r, name, warnOf(opts), func(line []byte) bool { return bytes.HasPrefix(line, []byte("Idx\t")) },
 		func(line []byte) (string, error) {
 			if len(line) > 0 && line[0] == '\t' {
 				if !haveDev {
-					return "group line before any device line", nil
+					return "group line without a valid device line before it", nil
 				}
-				f := bytes.Fields(line)
-				if len(f) < 2 {
+				g, rest := fieldWS(line)
+				users, _ := fieldWS(rest)
+				if len(users) == 0 {
 					return "too few fields (no users)", nil
 				}
-				if len(f[0]) != 8 {
+				if len(g) != 8 {
 					return "group: want 8 hex digits", nil
 				}
-				v, ok := parseHex(f[0], 32)
+				v, ok := parseHex(g, 32)
 				if !ok {
 					return "group: want 8 hex digits", nil
 				}
-				u, reason := decField(f[1], 32, "users")
+				u, reason := decField(users, 32, "users")
 				if reason != "" {
 					return reason, nil
 				}
@@ -55,6 +60,8 @@ func ParseIGMP(r io.Reader, name string, fn func(*IGMPRow) error) error {
 				row.Device, row.Group, row.Users = dev, netip.AddrFrom4(b), uint32(u)
 				return "", fn(&row)
 			}
+			// Until this line is known good, its groups have no device.
+			haveDev = false
 			tab := bytes.IndexByte(line, '\t')
 			if tab < 0 {
 				return "device line: want INDEX, a tab and NAME:", nil
@@ -100,10 +107,11 @@ type IGMP6Row struct {
 //	IDX NAME GROUP USERS FLAGS TIMER
 //
 // with GROUP as 32 hex digits in network byte order, FLAGS hex and TIMER
-// decimal. The file has no header.
-func ParseIGMP6(r io.Reader, name string, fn func(*IGMP6Row) error) error {
+// decimal. The file has no header. Extra fields after TIMER (from a newer
+// kernel) are ignored. Errors and SkipMalformed are as for ParseInet.
+func ParseIGMP6(r io.Reader, name string, fn func(*IGMP6Row) error, opts ...Option) error {
 	var row IGMP6Row
-	return scanLines(r, name, func([]byte) bool { return false }, func(line []byte) (string, error) {
+	return scanLines(r, name, warnOf(opts), func([]byte) bool { return false }, func(line []byte) (string, error) {
 		f, rest := field(line)
 		idx, reason := decField(f, 32, "index")
 		if reason != "" {
@@ -137,12 +145,8 @@ func ParseIGMP6(r io.Reader, name string, fn func(*IGMP6Row) error) error {
 		if _, reason := hexField(f, 32, "flags"); reason != "" {
 			return reason, nil
 		}
-		f, rest = field(rest)
-		if len(f) == 0 {
+		if f, _ = field(rest); len(f) == 0 {
 			return "too few fields (no timer)", nil
-		}
-		if f, _ := field(rest); len(f) != 0 {
-			return "too many fields", nil
 		}
 		return "", fn(&row)
 	})

@@ -60,10 +60,13 @@ type InetRow struct {
 //
 // It returns nil at the end of r, fn's error unchanged if fn fails, a
 // *ParseError (wrapping ErrMalformed) for a malformed line, or the reader's
-// error; see the package doc for what is malformed.
-func ParseInet(r io.Reader, name string, fn func(*InetRow) error) error {
+// error; see the package doc for what is malformed. With SkipMalformed,
+// every malformed line is a warning and skipped: nothing in these files
+// spoils the whole file (each row stands alone, and the header is
+// optional).
+func ParseInet(r io.Reader, name string, fn func(*InetRow) error, opts ...Option) error {
 	var row InetRow
-	return scanLines(r, name, isInetHeader, func(line []byte) (string, error) {
+	return scanLines(r, name, warnOf(opts), isInetHeader, func(line []byte) (string, error) {
 		if reason := parseInetLine(line, &row); reason != "" {
 			return reason, nil
 		}

@@ -28,16 +28,17 @@ type NetDevRow struct {
 // with NAME right-aligned in 6 columns (so longer names touch the colon and
 // the first counter may follow it without a space). Interface names cannot
 // contain ':' or spaces (dev_valid_name), so the name ends at the first
-// ':'. Counters are decimal and 64-bit. Extra fields are malformed, as are
-// missing ones; errors are *ParseError values as for ParseInet.
-func ParseNetDev(r io.Reader, name string, fn func(*NetDevRow) error) error {
+// ':'. Counters are decimal and 64-bit. Missing ones are malformed; extra
+// ones at the end (from a newer kernel) are ignored. Errors and
+// SkipMalformed are as for ParseInet.
+func ParseNetDev(r io.Reader, name string, fn func(*NetDevRow) error, opts ...Option) error {
 	var row NetDevRow
 	n := 0
 	isHeader := func(line []byte) bool {
 		return bytes.HasPrefix(line, []byte("Inter-|")) && bytes.IndexByte(line, ':') < 0
 	}
 	sawHeader := false
-	return scanLines(r, name, func(line []byte) bool {
+	return scanLines(r, name, warnOf(opts), func(line []byte) bool {
 		if isHeader(line) {
 			sawHeader = true
 			return true
@@ -90,9 +91,6 @@ func parseNetDevRow(line []byte, row *NetDevRow) string {
 			return reason
 		}
 		*p = v
-	}
-	if f, _ := field(rest); len(f) != 0 {
-		return "too many fields"
 	}
 	return ""
 }

@@ -60,7 +60,6 @@ func TestParseNetDev(t *testing.T) {
 func TestParseNetDevMalformed(t *testing.T) {
 	for _, tc := range []struct{ name, in, reason string }{
 		{"short", "eth0: 1 2 3\n", "too few fields (no rx drop)"},
-		{"long", "eth0:" + strings.Repeat(" 1", 17) + "\n", "too many fields"},
 		{"no colon", "eth0 1\n", "name: want a name followed by ':'"},
 		{"empty name", " :" + strings.Repeat(" 1", 16), "name: empty"},
 		{"overflow", "eth0: 18446744073709551616" + strings.Repeat(" 1", 15), "rx bytes: want a decimal number of at most 64 bits"},
@@ -154,8 +153,7 @@ func TestParseIGMP6(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	for _, bad := range []string{"1 lo ff02 1 0 0\n", "1 lo ff020000000000000000000000000001 1 0\n", "x lo\n",
-		"1 lo ff020000000000000000000000000001 1 0 0 9\n"} {
+	for _, bad := range []string{"1 lo ff02 1 0 0\n", "1 lo ff020000000000000000000000000001 1 0\n", "x lo\n"} {
 		if err := ParseIGMP6(strings.NewReader(bad), "igmp6", func(*IGMP6Row) error { return nil }); !errors.Is(err, ErrMalformed) {
 			t.Errorf("%q: err = %v", bad, err)
 		}
@@ -174,7 +172,7 @@ func littleEndian() bool {
 // fuzzParseLoose checks the rest.
 func FuzzParseNetDev(f *testing.F) { fuzzParseLoose(f, ParseNetDev, snapshotNetDev, formatNetDev) }
 
-func fuzzParseLoose[R, S any](f *testing.F, parse func(io.Reader, string, func(*R) error) error,
+func fuzzParseLoose[R, S any](f *testing.F, parse func(io.Reader, string, func(*R) error, ...Option) error,
 	snapshot func(*R) S, format func(*bytes.Buffer, *R)) {
 	fuzzRows(f, parse, snapshot, format, false)
 }

@@ -23,16 +23,24 @@ type RouteRow struct {
 }
 
 // ParseRoute calls fn for every row of /proc/net/route read from r. name
-// is used in errors.
-func ParseRoute(r io.Reader, name string, fn func(*RouteRow) error) error {
+// is used in errors. Fields after the eleventh (from a newer kernel) are
+// ignored. Errors and SkipMalformed are as for ParseInet.
+func ParseRoute(r io.Reader, name string, fn func(*RouteRow) error, opts ...Option) error {
 	var row RouteRow
-	return scanLines(r, name, func(l []byte) bool { return firstTabFieldIs(l, "Iface") }, func(line []byte) (string, error) {
+	var f [11][]byte
+	return scanLines(r, name, warnOf(opts), func(l []byte) bool { return firstTabFieldIs(l, "Iface") }, func(line []byte) (string, error) {
 		row = RouteRow{}
 		// Lines are tab-separated and padded with spaces to 127 bytes.
 		line = bytes.TrimRight(line, " ")
-		f := bytes.Split(line, []byte{'\t'})
-		if len(f) != 11 {
-			return "want 11 tab-separated fields", nil
+		for i := range f {
+			if line == nil {
+				return "want 11 tab-separated fields", nil
+			}
+			var ok bool
+			f[i], line, ok = bytes.Cut(line, []byte{'\t'})
+			if !ok {
+				line = nil
+			}
 		}
 		if len(f[0]) == 0 || bytes.ContainsAny(f[0], " \x00") {
 			return "Iface: want a device name", nil
@@ -60,8 +68,11 @@ func ParseRoute(r io.Reader, name string, fn func(*RouteRow) error) error {
 			if hex {
 				v, reason = hexField(b, 32, name)
 			} else if len(b) > 0 && b[0] == '-' {
-				// RefCnt is printed with %d.
-				v, reason = decField(b[1:], 31, name)
+				// RefCnt is printed with %d: down to -2^31.
+				v, reason = decField(b[1:], 32, name)
+				if reason == "" && v > 1<<31 {
+					reason = name + ": want a decimal number of at least -2147483648"
+				}
 				v = uint64(-int64(v))
 			} else {
 				v, reason = decField(b, 32, name)
@@ -104,10 +115,12 @@ type IPv6RouteRow struct {
 }
 
 // ParseIPv6Route calls fn for every row of /proc/net/ipv6_route read from
-// r. The file has no header. name is used in errors.
-func ParseIPv6Route(r io.Reader, name string, fn func(*IPv6RouteRow) error) error {
+// r. The file has no header. name is used in errors. Fields after the
+// device (from a newer kernel) are ignored. Errors and SkipMalformed are
+// as for ParseInet.
+func ParseIPv6Route(r io.Reader, name string, fn func(*IPv6RouteRow) error, opts ...Option) error {
 	var row IPv6RouteRow
-	return scanLines(r, name, func([]byte) bool { return false }, func(line []byte) (string, error) {
+	return scanLines(r, name, warnOf(opts), func([]byte) bool { return false }, func(line []byte) (string, error) {
 		row = IPv6RouteRow{}
 		var reason string
 		next := func(name string) []byte {
@@ -169,9 +182,6 @@ func ParseIPv6Route(r io.Reader, name string, fn func(*IPv6RouteRow) error) erro
 		dev := next("device")
 		if reason != "" {
 			return reason, nil
-		}
-		if f, _ := field(line); len(f) != 0 {
-			return "too many fields", nil
 		}
 		row.Iface = string(dev)
 		return "", fn(&row)

@@ -41,16 +41,47 @@ func (e *ParseError) Error() string {
 // content errors from I/O errors.
 func (e *ParseError) Unwrap() error { return ErrMalformed }
 
-// bufSize is the read buffer and thereby the longest line accepted. Real
+// bufSize is the read buffer and thereby the longest line parsed. Real
 // lines are under 300 bytes (a unix path is at most 108); a large buffer
 // means fewer read calls, as seq_file fills whatever it is given.
 const bufSize = 64 << 10
 
+// Option changes how a parser treats malformed lines. The zero Option
+// changes nothing.
+type Option struct {
+	warn func(*ParseError)
+}
+
+// SkipMalformed makes a parser skip a malformed line instead of stopping
+// there: it passes the line to warn as a *ParseError (the same value it
+// would have returned) and goes on with the next line, so one odd row
+// does not hide the rest of the file. warn is called in line order,
+// between calls of the row function, and may keep the error. What a
+// parser still returns as an error with this option (reader errors, the
+// row function's errors, and per parser the problems that spoil the whole
+// file) is in its doc. A nil warn is the same as no option.
+//
+// Without this option a parser stops at the first malformed line and
+// returns it, as it always has.
+func SkipMalformed(warn func(*ParseError)) Option { return Option{warn: warn} }
+
+// warnOf returns the warning function of the last option that sets one.
+func warnOf(opts []Option) func(*ParseError) {
+	var w func(*ParseError)
+	for _, o := range opts {
+		if o.warn != nil {
+			w = o.warn
+		}
+	}
+	return w
+}
+
 // scanLines calls row for every line of r but a header on line 1, which
 // isHeader recognises. row returns "" or the reason the line is malformed.
-// It is the one place that reads, counts lines and builds errors, so both
-// parsers report alike.
-func scanLines(r io.Reader, name string, isHeader func([]byte) bool, row func([]byte) (reason string, err error)) error {
+// A malformed line is passed to warn and skipped, or, if warn is nil,
+// ends the scan with a *ParseError. It is the one place that reads,
+// counts lines and builds errors, so all parsers report alike.
+func scanLines(r io.Reader, name string, warn func(*ParseError), isHeader func([]byte) bool, row func([]byte) (reason string, err error)) error {
 	br := bufio.NewReaderSize(r, bufSize)
 	for n := 1; ; n++ {
 		line, rerr := br.ReadSlice('\n')
@@ -63,7 +94,22 @@ func scanLines(r io.Reader, name string, isHeader func([]byte) bool, row func([]
 			}
 			// A last line without a newline: parse it like any other.
 		case errors.Is(rerr, bufio.ErrBufferFull):
-			return malformed(name, n, line, "line longer than 64 KiB")
+			pe := malformed(name, n, line, "line longer than 64 KiB")
+			if warn == nil {
+				return pe
+			}
+			// Drop the rest of the line; only its start is reported.
+			for errors.Is(rerr, bufio.ErrBufferFull) {
+				_, rerr = br.ReadSlice('\n')
+			}
+			if rerr != nil && rerr != io.EOF {
+				return fmt.Errorf("%s line %d: %w", name, n, rerr)
+			}
+			warn(pe)
+			if rerr == io.EOF {
+				return nil
+			}
+			continue
 		default:
 			return fmt.Errorf("%s line %d: %w", name, n, rerr)
 		}
@@ -72,9 +118,12 @@ func scanLines(r io.Reader, name string, isHeader func([]byte) bool, row func([]
 		}
 		reason, err := row(line)
 		if reason != "" {
-			return malformed(name, n, line, reason)
-		}
-		if err != nil {
+			pe := malformed(name, n, line, reason)
+			if warn == nil {
+				return pe
+			}
+			warn(pe)
+		} else if err != nil {
 			return err
 		}
 		if rerr == io.EOF {
@@ -83,7 +132,7 @@ func scanLines(r io.Reader, name string, isHeader func([]byte) bool, row func([]
 	}
 }
 
-func malformed(name string, n int, line []byte, reason string) error {
+func malformed(name string, n int, line []byte, reason string) *ParseError {
 	e := &ParseError{Name: name, Line: n, Reason: reason}
 	if len(line) > maxErrorText {
 		line, e.Cut = line[:maxErrorText], true

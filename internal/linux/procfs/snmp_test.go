@@ -23,7 +23,7 @@ func TestParseSNMP(t *testing.T) {
 	}{
 		{"short", "Ip: A B\nIp: 1\n", 2},
 		{"long", "Ip: A\nIp: 1 2\n", 2},
-		{"other section", "Ip: A\nTcp: 1\n", 2},
+		{"other section", "Ip: A\nTcp: 1\n", 1},
 		{"no values", "Ip: A\n", 1},
 		{"not a number", "Ip: A\nIp: x\n", 2},
 		{"overflow", "Ip: A\nIp: 18446744073709551616\n", 2},

@@ -8,10 +8,11 @@ import "io"
 //	TCP: inuse 1 orphan 0 tw 0 alloc 1 mem 65
 //
 // Each line becomes a section whose counters are its key/value pairs in
-// order. name is used in error messages only.
-func ParseSockstat(r io.Reader, name string) ([]SNMPSection, error) {
+// order. name is used in error messages only. With SkipMalformed (see
+// ParseInet) a malformed line is a warning and its section left out.
+func ParseSockstat(r io.Reader, name string, opts ...Option) ([]SNMPSection, error) {
 	var secs []SNMPSection
-	err := scanLines(r, name, func([]byte) bool { return false }, func(line []byte) (string, error) {
+	err := scanLines(r, name, warnOf(opts), func([]byte) bool { return false }, func(line []byte) (string, error) {
 		sec, rest, ok := sectionName(line)
 		if !ok {
 			return "want \"NAME: key value ...\"", nil

@@ -50,8 +50,8 @@ func TestParseSockstat(t *testing.T) {
 
 func FuzzParseSockstat(f *testing.F) { fuzzCounters(f, parseSockstatFlat) }
 
-func parseSockstatFlat(r io.Reader, name string) ([]Counter, error) {
-	secs, err := ParseSockstat(r, name)
+func parseSockstatFlat(r io.Reader, name string, opts ...Option) ([]Counter, error) {
+	secs, err := ParseSockstat(r, name, opts...)
 	var cs []Counter
 	for _, s := range secs {
 		for _, c := range s.Counters {

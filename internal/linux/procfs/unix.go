@@ -29,11 +29,13 @@ type UnixRow struct {
 // ParseUnix parses a whole /proc/net/unix file and calls fn for each row.
 // The *UnixRow, including the bytes of its Path, is reused between calls:
 // copy what must outlive fn. name appears only in error messages. Errors
-// are as for ParseInet. A newline in a socket's name splits its row; see
-// the package doc.
-func ParseUnix(r io.Reader, name string, fn func(*UnixRow) error) error {
+// and SkipMalformed are as for ParseInet. A newline in a socket's name
+// splits its row; with SkipMalformed the torn-off rest, unless it happens
+// to look like a row, is a warning and the rows after it are still read
+// (see the package doc).
+func ParseUnix(r io.Reader, name string, fn func(*UnixRow) error, opts ...Option) error {
 	var row UnixRow
-	return scanLines(r, name, isUnixHeader, func(line []byte) (string, error) {
+	return scanLines(r, name, warnOf(opts), isUnixHeader, func(line []byte) (string, error) {
 		if reason := parseUnixLine(line, &row); reason != "" {
 			return reason, nil
 		}

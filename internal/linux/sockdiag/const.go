@@ -90,11 +90,13 @@ const (
 
 	// Response attributes (enum in linux/inet_diag.h).
 	inetDiagInfo      = 2  // INET_DIAG_INFO, struct tcp_info (TCP)
+	inetDiagVegasInfo = 3  // INET_DIAG_VEGASINFO, struct tcpvegas_info
 	inetDiagCong      = 4  // INET_DIAG_CONG, NUL-terminated algorithm name
 	inetDiagSkMemInfo = 7  // INET_DIAG_SKMEMINFO, u32 array SK_MEMINFO_*
 	inetDiagShutdown  = 8  // INET_DIAG_SHUTDOWN, u8
 	inetDiagProtocol  = 10 // INET_DIAG_PROTOCOL, u8 (raw sockets only)
 	inetDiagV6Only    = 11 // INET_DIAG_SKV6ONLY, u8 (AF_INET6 sockets only)
+	inetDiagBBRInfo   = 16 // INET_DIAG_BBRINFO, struct tcp_bbr_info
 )
 
 // Extension bits for the ext argument of InetRequest (idiag_ext): bit n-1
@@ -106,6 +108,12 @@ const (
 	ExtInfo      = 1 << (inetDiagInfo - 1)      // INET_DIAG_INFO: struct tcp_info, see DecodeTCPInfo
 	ExtCong      = 1 << (inetDiagCong - 1)      // INET_DIAG_CONG: congestion algorithm name
 	ExtSkMemInfo = 1 << (inetDiagSkMemInfo - 1) // INET_DIAG_SKMEMINFO: see DecodeMemInfo
+	// ExtCongInfo asks the congestion algorithm for its own state. The
+	// bit is INET_DIAG_VEGASINFO's, which the kernel reuses for every
+	// algorithm because idiag_ext has only 8 bits: BBR answers with
+	// INET_DIAG_BBRINFO (see DecodeBBRInfo), DCTCP with
+	// INET_DIAG_DCTCPINFO, Vegas and Westwood with INET_DIAG_VEGASINFO.
+	ExtCongInfo = 1 << (inetDiagVegasInfo - 1)
 )
 
 // linux/unix_diag.h

@@ -5,7 +5,7 @@
 // The package has two halves:
 //
 //   - Portable codecs (InetRequest, InetRawRequest, UnixRequest, DecodeInet,
-//     DecodeUnix, DecodeTCPInfo, DecodeMemInfo, Messages). They only shuffle bytes, so they build and are
+//     DecodeUnix, DecodeTCPInfo, DecodeMemInfo, DecodeBBRInfo, Messages). They only shuffle bytes, so they build and are
 //     unit tested and fuzzed on every GOOS. The decoders and Messages work
 //     in place, never allocate on the success path and never panic on
 //     malformed input; they return errors wrapping ErrMalformed instead.

@@ -21,6 +21,9 @@ func FuzzDecodeTCPInfo(f *testing.F) {
 func FuzzDecodeMemInfo(f *testing.F) {
 	fuzzTolerant(f, DecodeMemInfo, MemInfoKnownLen, func(m *MemInfo) *int { return &m.Len })
 }
+func FuzzDecodeBBRInfo(f *testing.F) {
+	fuzzTolerant(f, DecodeBBRInfo, BBRInfoKnownLen, func(m *BBRInfo) *int { return &m.Len })
+}
 
 // fuzzDecoder checks that decode never panics, fails only with ErrMalformed
 // and is deterministic (it must overwrite every field of *M).
@@ -120,6 +123,8 @@ func fuzzMessages(f *testing.F) {
 				var mi MemInfo
 				DecodeTCPInfo(im.Info(), &ti)
 				DecodeMemInfo(im.SkMemInfo(), &mi)
+				var bi BBRInfo
+				DecodeBBRInfo(im.BBRInfo(), &bi)
 				if c := im.Cong(); !within(c, p) {
 					t.Fatalf("Cong of %d bytes is not inside the payload", len(c))
 				}

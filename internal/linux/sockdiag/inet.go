@@ -131,6 +131,11 @@ func (m *InetMsg) Info() []byte { return m.attr(inetDiagInfo) }
 // aliases the payload.
 func (m *InetMsg) SkMemInfo() []byte { return m.attr(inetDiagSkMemInfo) }
 
+// BBRInfo returns the data of the INET_DIAG_BBRINFO attribute (requested
+// with ExtCongInfo, sent for sockets using BBR), nil when absent, for
+// DecodeBBRInfo. It aliases the payload.
+func (m *InetMsg) BBRInfo() []byte { return m.attr(inetDiagBBRInfo) }
+
 // Cong returns the congestion-control algorithm's name from the
 // INET_DIAG_CONG attribute (requested with ExtCong) without its terminating
 // NUL, nil when absent. It aliases the payload.

@@ -39,7 +39,7 @@ func tcpPair(t *testing.T, n int) (client, server int) {
 
 // dumpExt dumps IPv4 TCP sockets with ext and returns a copy of the
 // extension attributes of the socket with inode ino.
-func dumpExt(t *testing.T, c *Conn, ext uint8, ino uint32) (info, cong, mem []byte) {
+func dumpExt(t *testing.T, c *Conn, ext uint8, ino uint32) (info, cong, mem, bbr []byte) {
 	t.Helper()
 	var m InetMsg
 	found := false
@@ -52,6 +52,7 @@ func dumpExt(t *testing.T, c *Conn, ext uint8, ino uint32) (info, cong, mem []by
 			info = append([]byte(nil), m.Info()...)
 			cong = append([]byte(nil), m.Cong()...)
 			mem = append([]byte(nil), m.SkMemInfo()...)
+			bbr = append([]byte(nil), m.BBRInfo()...)
 		}
 		return nil
 	})
@@ -59,7 +60,7 @@ func dumpExt(t *testing.T, c *Conn, ext uint8, ino uint32) (info, cong, mem []by
 	if !found {
 		t.Fatalf("socket %d not in the dump", ino)
 	}
-	return info, cong, mem
+	return info, cong, mem, bbr
 }
 
 // sysView maps x/sys/unix's TCPInfo, an independent rendering of struct
@@ -143,7 +144,7 @@ func TestTCPInfoDump(t *testing.T) {
 		for try := 0; ; try++ {
 			s1, err := unix.GetsockoptTCPInfo(fd, unix.IPPROTO_TCP, unix.TCP_INFO)
 			must(t, "TCP_INFO", err)
-			info, cong, mem = dumpExt(t, c, ExtInfo|ExtCong|ExtSkMemInfo, inode(t, fd))
+			info, cong, mem, _ = dumpExt(t, c, ExtInfo|ExtCong|ExtSkMemInfo, inode(t, fd))
 			s2, err := unix.GetsockoptTCPInfo(fd, unix.IPPROTO_TCP, unix.TCP_INFO)
 			must(t, "TCP_INFO", err)
 			want = sysView(s2)
@@ -181,8 +182,23 @@ func TestTCPInfoDump(t *testing.T) {
 	}
 
 	// Without the extension bits the kernel sends none of them.
-	if info, cong, mem := dumpExt(t, c, 0, inode(t, client)); len(info)+len(cong)+len(mem) != 0 {
-		t.Errorf("unrequested attributes: info %d bytes, cong %q, mem %d bytes", len(info), cong, len(mem))
+	if info, cong, mem, bbr := dumpExt(t, c, 0, inode(t, client)); len(info)+len(cong)+len(mem)+len(bbr) != 0 {
+		t.Errorf("unrequested attributes: info %d bytes, cong %q, mem %d bytes, bbr %d bytes", len(info), cong, len(mem), len(bbr))
+	}
+
+	// BBR's own state comes with ExtCongInfo, where BBR is available.
+	if err := unix.SetsockoptString(client, unix.IPPROTO_TCP, unix.TCP_CONGESTION, "bbr"); err != nil {
+		t.Logf("no BBR here (%v): INET_DIAG_BBRINFO not checked", err)
+		return
+	}
+	_, cong, _, bbr := dumpExt(t, c, ExtCong|ExtCongInfo, inode(t, client))
+	var bi BBRInfo
+	DecodeBBRInfo(bbr, &bi)
+	if string(cong) != "bbr" || bi.Len != BBRInfoKnownLen || bi.PacingGain == 0 || bi.CwndGain == 0 {
+		t.Errorf("BBR socket: cong %q, bbr info %+v", cong, bi)
+	}
+	if _, _, _, bbr := dumpExt(t, c, ExtCong, inode(t, client)); bbr != nil {
+		t.Errorf("INET_DIAG_BBRINFO without ExtCongInfo")
 	}
 }
 
@@ -218,7 +234,13 @@ func TestWriteInfoCaptures(t *testing.T) {
 		name string
 		fd   int
 	}{{"client", client}, {"server", server}} {
-		info, _, mem := dumpExt(t, c, ExtInfo|ExtCong|ExtSkMemInfo, inode(t, end.fd))
+		if end.name == "client" {
+			must(t, "TCP_CONGESTION bbr", unix.SetsockoptString(end.fd, unix.IPPROTO_TCP, unix.TCP_CONGESTION, "bbr"))
+		}
+		info, _, mem, bbr := dumpExt(t, c, ExtInfo|ExtCong|ExtSkMemInfo|ExtCongInfo, inode(t, end.fd))
+		if bbr != nil {
+			writeSeed(t, "FuzzDecodeBBRInfo", "kernel-bbrinfo-"+ver+"-"+end.name, bbr)
+		}
 		for _, f := range []struct {
 			kind, fuzz string
 			b          []byte

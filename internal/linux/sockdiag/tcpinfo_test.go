@@ -118,17 +118,18 @@ func TestDecodeMemInfoCaptured(t *testing.T) {
 func TestInetMsgExtensions(t *testing.T) {
 	info := cat(zeros(8), u32(204000)) // a tcp_info cut after rto
 	mem := cat(u32(0), u32(131072))
+	bbr := cat(u32(1000), u32(0), u32(11), u32(739), u32(739))
 	tests := []struct {
-		name            string
-		attrs           [][]byte
-		info, cong, mem []byte
+		name                 string
+		attrs                [][]byte
+		info, cong, mem, bbr []byte
 	}{
-		{"none", nil, nil, nil, nil},
-		{"all three", [][]byte{attr(inetDiagShutdown, []byte{0}), attr(inetDiagSkMemInfo, mem), attr(inetDiagInfo, info), attr(inetDiagCong, []byte("bbr\x00"))},
-			info, []byte("bbr"), mem},
-		{"cong without NUL", [][]byte{attr(inetDiagCong, []byte("cubic"))}, nil, []byte("cubic"), nil},
-		{"cong with bytes after the NUL", [][]byte{attr(inetDiagCong, []byte("reno\x00xy"))}, nil, []byte("reno"), nil},
-		{"empty info", [][]byte{attr(inetDiagInfo, nil)}, []byte{}, nil, nil},
+		{"none", nil, nil, nil, nil, nil},
+		{"all four", [][]byte{attr(inetDiagShutdown, []byte{0}), attr(inetDiagSkMemInfo, mem), attr(inetDiagInfo, info), attr(inetDiagCong, []byte("bbr\x00")), attr(inetDiagBBRInfo, bbr)},
+			info, []byte("bbr"), mem, bbr},
+		{"cong without NUL", [][]byte{attr(inetDiagCong, []byte("cubic"))}, nil, []byte("cubic"), nil, nil},
+		{"cong with bytes after the NUL", [][]byte{attr(inetDiagCong, []byte("reno\x00xy"))}, nil, []byte("reno"), nil, nil},
+		{"empty info", [][]byte{attr(inetDiagInfo, nil)}, []byte{}, nil, nil, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -140,13 +141,35 @@ func TestInetMsgExtensions(t *testing.T) {
 			for _, f := range []struct {
 				what      string
 				got, want []byte
-			}{{"Info", m.Info(), tc.info}, {"Cong", m.Cong(), tc.cong}, {"SkMemInfo", m.SkMemInfo(), tc.mem}} {
+			}{{"Info", m.Info(), tc.info}, {"Cong", m.Cong(), tc.cong}, {"SkMemInfo", m.SkMemInfo(), tc.mem}, {"BBRInfo", m.BBRInfo(), tc.bbr}} {
 				if (f.got == nil) != (f.want == nil) || string(f.got) != string(f.want) {
 					t.Errorf("%s = %q, want %q", f.what, f.got, f.want)
 				}
 				if !within(f.got, p) {
 					t.Errorf("%s does not alias the payload", f.what)
 				}
+			}
+		})
+	}
+}
+
+func TestDecodeBBRInfo(t *testing.T) {
+	full := cat(u32(0x89abcdef), u32(0x12), u32(11), u32(739), u32(512))
+	for _, tc := range []struct {
+		name string
+		in   []byte
+		want BBRInfo
+	}{
+		{"full", full, BBRInfo{Len: 20, Bw: 0x1289abcdef, MinRTT: 11, PacingGain: 739, CwndGain: 512}},
+		{"longer", cat(full, u32(7)), BBRInfo{Len: 24, Bw: 0x1289abcdef, MinRTT: 11, PacingGain: 739, CwndGain: 512}},
+		{"short", full[:12], BBRInfo{Len: 12, Bw: 0x1289abcdef, MinRTT: 11}},
+		{"empty", nil, BBRInfo{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := BBRInfo{CwndGain: 1}
+			DecodeBBRInfo(tc.in, &got)
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -5,10 +5,13 @@
 // The package has two halves:
 //
 //   - Portable codecs (InetRequest, InetRawRequest, UnixRequest, DecodeInet,
-//     DecodeUnix, DecodeTCPInfo, DecodeMemInfo, DecodeBBRInfo, Messages). They only shuffle bytes, so they build and are
-//     unit tested and fuzzed on every GOOS. The decoders and Messages work
-//     in place, never allocate on the success path and never panic on
-//     malformed input; they return errors wrapping ErrMalformed instead.
+//     DecodeUnix, DecodeTCPInfo, DecodeMemInfo, DecodeBBRInfo, Messages).
+//     They only shuffle bytes, so they build and are unit tested and
+//     fuzzed on every GOOS. The decoders and Messages work in place, never
+//     allocate on the success path and never panic on malformed input;
+//     they return errors wrapping ErrMalformed instead. The decoders of
+//     the optional attributes (tcp_info, memory, BBR) accept any length,
+//     since each kernel version sends its own size of struct.
 //   - A Linux transport (Conn, Dial, Conn.Dump) built directly on raw
 //     socket system calls. On other systems Dial returns an error wrapping
 //     ErrNotSupported, so callers can fall back to another source.

@@ -164,7 +164,7 @@ func (b *linuxBackend) walkInet(q *Query, p Protocol, fam Family, fn func(*Socke
 		}
 		var ext uint8
 		if q.TCPInfo && p == TCP {
-			ext |= sockdiag.ExtInfo | sockdiag.ExtCong
+			ext |= sockdiag.ExtInfo | sockdiag.ExtCong | sockdiag.ExtCongInfo
 		}
 		if q.Memory {
 			ext |= sockdiag.ExtSkMemInfo
@@ -208,6 +208,11 @@ func (b *linuxBackend) inetExt(s *Socket, m *sockdiag.InetMsg) {
 	}
 	if cong := m.Cong(); len(cong) > 0 {
 		s.Congestion = b.intern(cong)
+	}
+	if bbr := m.BBRInfo(); bbr != nil {
+		var bi sockdiag.BBRInfo
+		sockdiag.DecodeBBRInfo(bbr, &bi)
+		s.BBR = BBRInfo(bi)
 	}
 	if mem := m.SkMemInfo(); mem != nil {
 		var mi sockdiag.MemInfo

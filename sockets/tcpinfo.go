@@ -223,6 +223,26 @@ func b2u(b bool) uint64 {
 	return 0
 }
 
+// BBRInfo is the state of the BBR congestion control (struct tcp_bbr_info in
+// linux/inet_diag.h), sent with Query.TCPInfo for sockets whose Congestion
+// is "bbr" in states numbered below TIME_WAIT (ESTABLISHED, SYN_SENT,
+// SYN_RECV, FIN_WAIT1, FIN_WAIT2: the kernel asks the algorithm in no
+// others); what `ss -ti` prints as bbr:(...). Len is the number of bytes
+// the kernel sent, 0 when there is none; a field is valid when the offset
+// it ends at, in brackets, is at most Len.
+type BBRInfo struct {
+	// Len is how many bytes of struct tcp_bbr_info the kernel sent.
+	Len int
+
+	Bw         uint64 // [8] bottleneck bandwidth estimate, bytes/s
+	MinRTT     uint32 // [12] min RTT estimate, µs
+	PacingGain uint32 // [16] pacing gain, fixed point: 256 is 1.0
+	CwndGain   uint32 // [20] cwnd gain, fixed point: 256 is 1.0
+}
+
+// Valid reports whether the kernel sent BBR state.
+func (b *BBRInfo) Valid() bool { return b.Len > 0 }
+
 // MemInfo is a socket's memory accounting, the kernel's SK_MEMINFO_* array
 // (linux/sock_diag.h) as sock_diag reports it with Query.Memory; what
 // `ss -m` prints as skmem. All values are bytes except Drops.

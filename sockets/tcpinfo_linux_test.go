@@ -214,6 +214,26 @@ func checkAgainstSS(t *testing.T, e ssEntry, a, b *sockets.Socket) {
 	if _, ok := e.tok["rtt"]; !ok || ti.RTT == 0 || ti.RTO == 0 {
 		t.Errorf("rtt: ss %q, ours %dµs (rto %dµs)", e.tok["rtt"], ti.RTT, ti.RTO)
 	}
+	if b.Congestion == "bbr" {
+		// bbr:(bw:1bps,mrtt:0.011,pacing_gain:2.88672,cwnd_gain:2.88672)
+		v := e.tok["bbr"]
+		bw, mrtt := "", ""
+		for _, kv := range strings.Split(strings.Trim(v, "()"), ",") {
+			k, x, _ := strings.Cut(kv, ":")
+			switch k {
+			case "bw":
+				bw = x
+			case "mrtt":
+				mrtt = x
+			}
+		}
+		want := fmt.Sprint(b.BBR.Bw*8, "bps")
+		if !b.BBR.Valid() || bw != want || mrtt != strconv.FormatFloat(float64(b.BBR.MinRTT)/1000, 'f', -1, 64) {
+			t.Errorf("bbr: ss %q, ours %+v", v, b.BBR)
+		}
+	} else if b.BBR.Valid() {
+		t.Errorf("BBR state for congestion %q", b.Congestion)
+	}
 	m := &b.Memory
 	for k, v := range map[string]uint32{"r": m.RmemAlloc, "rb": m.RcvBuf, "t": m.WmemAlloc, "tb": m.SndBuf,
 		"f": m.FwdAlloc, "w": m.WmemQueued, "o": m.OptMem, "bl": m.Backlog, "d": m.Drops} {
@@ -262,6 +282,11 @@ func TestTCPInfoOnlyWhenAsked(t *testing.T) {
 					if s.Congestion == "" {
 						t.Errorf("%s: tcp_info without congestion algorithm", tc.name)
 					}
+				}
+				// The kernel asks the algorithm for its state only below
+				// TIME_WAIT in its numbering: not for listeners.
+				if s.BBR.Valid() != (s.Congestion == "bbr" && s.State < sockets.TimeWait) {
+					t.Errorf("%s: congestion %q, BBR state %+v", tc.name, s.Congestion, s.BBR)
 				}
 				if s.Memory.Valid() {
 					have = append(have, "mem")

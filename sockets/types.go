@@ -171,16 +171,19 @@ type Socket struct {
 	Probes      uint8
 	Expires     uint64
 
-	// TCPInfo is the connection's tcp_info and Congestion its
-	// congestion-control algorithm ("cubic", "bbr"), when Query.TCPInfo
-	// asked for them; TCP sockets only. Memory is the socket's memory
+	// TCPInfo is the connection's tcp_info, Congestion its
+	// congestion-control algorithm ("cubic", "bbr") and BBR that
+	// algorithm's state when it is BBR, when Query.TCPInfo asked for
+	// them; TCP sockets only. Memory is the socket's memory
 	// accounting when Query.Memory asked for it; any socket. They are
 	// values, so a copy of the Socket keeps them: TCPInfo.Valid and
 	// Memory.Valid report whether the kernel sent them. The /proc fallback
 	// has neither, nor do TIME_WAIT and SYN_RECV sockets (the kernel keeps
-	// no such state for them): they stay invalid and Congestion stays "".
+	// no such state for them): they stay invalid (Valid reports false)
+	// and Congestion stays "".
 	TCPInfo    TCPInfo
 	Congestion string
+	BBR        BBRInfo
 	Memory     MemInfo
 
 	// UNIX sockets.

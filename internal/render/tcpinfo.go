@@ -18,7 +18,8 @@ import (
 //	rcv_space:65483 rcv_ssthresh:65483 minrtt:0.05 snd_wnd:65536
 //
 // Flags (ts sack ecn ecnseen fastopen app_limited) and the congestion
-// algorithm are bare words. Times are milliseconds (rtt:0.05/0.025 is
+// algorithm are bare words; BBR's state is ss's bbr:(bw:..bps,mrtt:..,
+// pacing_gain:..,cwnd_gain:..). Times are milliseconds (rtt:0.05/0.025 is
 // rtt/rttvar), rates bits per second, sizes bytes, cwnd and ssthresh
 // segments. rto, mss, cwnd, bytes_acked, bytes_received, retrans (in
 // flight/total) and lost always appear when the kernel sent them; the
@@ -122,6 +123,25 @@ func AppendTCPInfo(b []byte, s *sockets.Socket) []byte {
 	nz("segs_in", uint64(ti.SegsIn), 144)
 	nz("data_segs_out", uint64(ti.DataSegsOut), 160)
 	nz("data_segs_in", uint64(ti.DataSegsIn), 156)
+	if bb := &s.BBR; bb.Valid() {
+		// bbr:(bw:1bps,mrtt:0.011,pacing_gain:2.88672,cwnd_gain:2), as ss.
+		key("bbr")
+		b = append(b, "(bw:"...)
+		bps(bb.Bw)
+		if bb.Len >= 12 {
+			b = append(b, ",mrtt:"...)
+			ms(uint64(bb.MinRTT))
+		}
+		gain := func(k string, g uint32, end int) {
+			if bb.Len >= end && g != 0 {
+				b = append(b, k...)
+				b = strconv.AppendFloat(b, float64(g)/256, 'g', 6, 64)
+			}
+		}
+		gain(",pacing_gain:", bb.PacingGain, 16)
+		gain(",cwnd_gain:", bb.CwndGain, 20)
+		b = append(b, ')')
+	}
 	// What the congestion window allows per round trip, as ss computes it.
 	if has(84) && ti.RTT != 0 && ti.SndCwnd != 0 && ti.SndMSS != 0 {
 		key("send")

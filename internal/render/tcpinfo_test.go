@@ -55,7 +55,10 @@ func TestTCPInfoGolden(t *testing.T) {
 		name string
 		s    sockets.Socket
 	}{
-		{"established client", sockets.Socket{TCPInfo: established, Congestion: "bbr"}},
+		{"established client", sockets.Socket{TCPInfo: established, Congestion: "bbr",
+			BBR: sockets.BBRInfo{Len: 20, Bw: 4328725982, MinRTT: 11, PacingGain: 739, CwndGain: 739}}},
+		{"bbr receiver", sockets.Socket{TCPInfo: sockets.TCPInfo{Len: 280, RTO: 200000, SndMSS: 32768, SndCwnd: 10, RTT: 17, RTTVar: 8, SndSsthresh: 0x7fffffff, Reordering: 3, BytesReceived: 100000},
+			Congestion: "bbr", BBR: sockets.BBRInfo{Len: 20, MinRTT: 17}}},
 		{"lossy, limited, ecn", sockets.Socket{TCPInfo: lossy, Congestion: "cubic"}},
 		{"listener", sockets.Socket{TCPInfo: listener, Congestion: "cubic"}},
 		{"104-byte tcp_info", sockets.Socket{TCPInfo: old, Congestion: "reno"}},

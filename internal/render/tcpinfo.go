@@ -21,9 +21,10 @@ import (
 // algorithm are bare words; BBR's state is ss's bbr:(bw:..bps,mrtt:..,
 // pacing_gain:..,cwnd_gain:..). Times are milliseconds (rtt:0.05/0.025 is
 // rtt/rttvar), rates bits per second, sizes bytes, cwnd and ssthresh
-// segments. rto, mss, cwnd, bytes_acked, bytes_received, retrans (in
-// flight/total) and lost always appear when the kernel sent them; the
-// rest, as in ss, only when set: rtt once measured, ssthresh once finite,
+// segments. cwnd, bytes_acked, bytes_received, retrans (in flight/total)
+// and lost always appear when the kernel sent them; the rest, as in ss,
+// only when set: rtt once measured, ssthresh once finite, no unacked or
+// sacked for listeners (there they are the accept queue and backlog),
 // rwnd_limited and sndbuf_limited as time and share of busy time
 // (rwnd_limited:12ms(3.4%)). Fields a kernel newer than ss knows are
 // named as in linux/tcp.h.
@@ -84,7 +85,7 @@ func AppendTCPInfo(b []byte, s *sockets.Socket) []byte {
 		b = append(b, ',')
 		b = strconv.AppendUint(b, uint64(ti.RcvWScale), 10)
 	}
-	if has(12) {
+	if has(12) && ti.RTO != 0 {
 		key("rto")
 		ms(uint64(ti.RTO))
 	}
@@ -99,9 +100,7 @@ func AppendTCPInfo(b []byte, s *sockets.Socket) []byte {
 		key("ato")
 		ms(uint64(ti.ATO))
 	}
-	if has(20) {
-		u("mss", uint64(ti.SndMSS))
-	}
+	nz("mss", uint64(ti.SndMSS), 20)
 	nz("pmtu", uint64(ti.PMTU), 64)
 	nz("rcvmss", uint64(ti.RcvMSS), 24)
 	nz("advmss", uint64(ti.AdvMSS), 88)
@@ -110,7 +109,7 @@ func AppendTCPInfo(b []byte, s *sockets.Socket) []byte {
 	}
 	// The kernel's "infinite" threshold is 0x7fffffff; ss shows none
 	// until it falls below 0xffff.
-	if has(80) && ti.SndSsthresh < 0xffff {
+	if has(80) && ti.SndSsthresh != 0 && ti.SndSsthresh < 0xffff {
 		u("ssthresh", uint64(ti.SndSsthresh))
 	}
 	nz("bytes_sent", ti.BytesSent, 208)
@@ -190,7 +189,12 @@ func AppendTCPInfo(b []byte, s *sockets.Socket) []byte {
 			limited("sndbuf_limited", ti.SndbufLimited)
 		}
 	}
-	nz("unacked", uint64(ti.Unacked), 28)
+	// A listener's unacked and sacked are its accept queue and backlog,
+	// which the Recv-Q and Send-Q columns already show.
+	listener := ti.State == uint8(sockets.Listen)
+	if !listener {
+		nz("unacked", uint64(ti.Unacked), 28)
+	}
 	if has(104) {
 		key("retrans")
 		b = strconv.AppendUint(b, uint64(ti.Retrans), 10)
@@ -200,7 +204,9 @@ func AppendTCPInfo(b []byte, s *sockets.Socket) []byte {
 	if has(36) {
 		u("lost", uint64(ti.Lost))
 	}
-	nz("sacked", uint64(ti.Sacked), 32)
+	if !listener {
+		nz("sacked", uint64(ti.Sacked), 32)
+	}
 	nz("dsack_dups", uint64(ti.DSACKDups), 220)
 	nz("fackets", uint64(ti.Fackets), 44)
 	// 3 is the kernel's initial reordering degree; ss shows others only.

@@ -339,3 +339,58 @@ func TestUnixMemory(t *testing.T) {
 		}
 	})
 }
+
+// TestTCPInfoNoAllocPerSocket checks that asking for TCP internals costs no
+// allocation per socket (the congestion name is interned): a walk over
+// many more connections allocates no more.
+func TestTCPInfoNoAllocPerSocket(t *testing.T) {
+	ns := nstest.New(t)
+	ns.Do(func() {
+		l, err := net.Listen("tcp4", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		connect := func(n int) {
+			for range n {
+				c, err := net.Dial("tcp4", l.Addr().String())
+				if err != nil {
+					t.Fatal(err)
+				}
+				s, err := l.Accept()
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { c.Close(); s.Close() })
+			}
+		}
+		lst := sockets.NewLister(sockets.Config{Source: sockets.Netlink})
+		defer lst.Close()
+		q := sockets.Query{Protocols: []sockets.Protocol{sockets.TCP}, IPv4: true, Connected: true, TCPInfo: true, Memory: true}
+		n := 0
+		walk := func() {
+			n = 0
+			if err := lst.Walk(q, func(s *sockets.Socket) error {
+				if s.TCPInfo.Valid() && s.Memory.Valid() && s.Congestion != "" {
+					n++
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		connect(5)
+		few := testing.AllocsPerRun(20, walk)
+		if n != 10 {
+			t.Fatalf("%d sockets with tcp_info, want 10", n)
+		}
+		connect(40)
+		many := testing.AllocsPerRun(20, walk)
+		if n != 90 {
+			t.Fatalf("%d sockets with tcp_info, want 90", n)
+		}
+		if many > few {
+			t.Errorf("%v allocations for 10 sockets, %v for 90", few, many)
+		}
+	})
+}

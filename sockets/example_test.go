@@ -37,12 +37,12 @@ func ExampleLister_Walk_tcpInfo() {
 		TCPInfo:   true,
 		Memory:    true,
 	}, func(s *sockets.Socket) error {
-		if !s.TCPInfo.Valid() { // TIME_WAIT, SYN_RECV, or read from /proc
+		if s.Internals == nil || !s.Internals.TCPInfo.Valid() { // TIME_WAIT, SYN_RECV, or read from /proc
 			return nil
 		}
 		fmt.Printf("%v -> %v %s rtt %.3fms cwnd %d acked %d rcvbuf %d\n",
-			s.Local, s.Remote, s.Congestion, float64(s.TCPInfo.RTT)/1000,
-			s.TCPInfo.SndCwnd, s.TCPInfo.BytesAcked, s.Memory.RcvBuf)
+			s.Local, s.Remote, s.Internals.Congestion, float64(s.Internals.TCPInfo.RTT)/1000,
+			s.Internals.TCPInfo.SndCwnd, s.Internals.TCPInfo.BytesAcked, s.Internals.Memory.RcvBuf)
 		return nil
 	})
 	if err != nil {

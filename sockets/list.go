@@ -45,9 +45,8 @@ type Query struct {
 	// so Match must select the same sockets (or fewer).
 	Bytecode []byte
 	// TCPInfo asks the kernel for each TCP socket's tcp_info and
-	// congestion algorithm (Socket.TCPInfo, Socket.Congestion,
-	// Socket.BBR), and Memory for each socket's memory counters
-	// (Socket.Memory). They make the kernel's replies several times
+	// congestion algorithm (Socket.Internals: TCPInfo, Congestion, BBR),
+	// and Memory for each socket's memory counters (Internals.Memory). They make the kernel's replies several times
 	// larger, so ask only when shown. Neither needs privileges; /proc
 	// cannot provide them. Match sees them.
 	TCPInfo, Memory bool

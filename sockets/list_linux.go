@@ -33,9 +33,12 @@ type linuxBackend struct {
 	// noDiag marks netlink as unusable for the whole run (refused).
 	noDiag bool
 	sock   Socket
-	// congs interns congestion-algorithm names, so that Socket.Congestion
-	// costs no allocation per socket (a host has a handful of them).
+	// congs interns congestion-algorithm names, so that
+	// Internals.Congestion costs no allocation per socket (a host has a
+	// handful of them).
 	congs []string
+	// slab holds the Internals not handed out yet.
+	slab []Internals
 }
 
 var _ backend = (*linuxBackend)(nil)
@@ -181,7 +184,7 @@ func (b *linuxBackend) walkInet(q *Query, p Protocol, fam Family, fn func(*Socke
 			}
 			fromInetMsg(s, &m, p)
 			if ext != 0 {
-				b.inetExt(s, &m)
+				s.Internals = b.inetExt(&m)
 			}
 			if !q.wants(s) {
 				return nil
@@ -198,27 +201,49 @@ func (b *linuxBackend) walkInet(q *Query, p Protocol, fam Family, fn func(*Socke
 	return b.procInet(q, p, fam, file+famSuffix(fam), fn)
 }
 
-// inetExt fills the Socket fields that come from the extension
-// attributes the request asked for.
-func (b *linuxBackend) inetExt(s *Socket, m *sockdiag.InetMsg) {
-	if info := m.Info(); info != nil {
+// slabSize is how many Internals one allocation provides.
+const slabSize = 128
+
+// newInternals hands out a zero Internals. One allocation per socket
+// would be the walk's only cost per socket; a slab makes it one per
+// slabSize. Each element is handed out once, so a caller may keep it (and
+// with it the slab).
+func (b *linuxBackend) newInternals() *Internals {
+	if len(b.slab) == 0 {
+		b.slab = make([]Internals, slabSize)
+	}
+	in := &b.slab[0]
+	b.slab = b.slab[1:]
+	return in
+}
+
+// inetExt returns what the extension attributes the request asked for
+// hold, nil when the kernel sent none (TIME_WAIT sockets).
+func (b *linuxBackend) inetExt(m *sockdiag.InetMsg) *Internals {
+	info, cong, bbr, mem := m.Info(), m.Cong(), m.BBRInfo(), m.SkMemInfo()
+	if info == nil && len(cong) == 0 && bbr == nil && mem == nil {
+		return nil
+	}
+	in := b.newInternals()
+	if info != nil {
 		var ti sockdiag.TCPInfo
 		sockdiag.DecodeTCPInfo(info, &ti)
-		s.TCPInfo = TCPInfo(ti)
+		in.TCPInfo = TCPInfo(ti)
 	}
-	if cong := m.Cong(); len(cong) > 0 {
-		s.Congestion = b.intern(cong)
+	if len(cong) > 0 {
+		in.Congestion = b.intern(cong)
 	}
-	if bbr := m.BBRInfo(); bbr != nil {
+	if bbr != nil {
 		var bi sockdiag.BBRInfo
 		sockdiag.DecodeBBRInfo(bbr, &bi)
-		s.BBR = BBRInfo(bi)
+		in.BBR = BBRInfo(bi)
 	}
-	if mem := m.SkMemInfo(); mem != nil {
+	if mem != nil {
 		var mi sockdiag.MemInfo
 		sockdiag.DecodeMemInfo(mem, &mi)
-		s.Memory = MemInfo(mi)
+		in.Memory = MemInfo(mi)
 	}
+	return in
 }
 
 // intern returns name as a string, allocating only the first time it is

@@ -115,7 +115,7 @@ func TestTCPInfoAgainstSS(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
-		if !c.TCPInfo.Valid() || !s.TCPInfo.Valid() || !c.Memory.Valid() || !s.Memory.Valid() {
+		if !in(&c).TCPInfo.Valid() || !in(&s).TCPInfo.Valid() || !in(&c).Memory.Valid() || !in(&s).Memory.Valid() {
 			t.Fatalf("no tcp_info or skmeminfo: client %+v, server %+v", c, s)
 		}
 		return c, s
@@ -132,19 +132,19 @@ func TestTCPInfoAgainstSS(t *testing.T) {
 	var c1, s1 sockets.Socket
 	for i := 0; ; i++ {
 		c1, s1 = snap()
-		if c1.TCPInfo.BytesAcked >= c0.TCPInfo.BytesAcked+sent || i == 10000 {
+		if in(&c1).TCPInfo.BytesAcked >= in(&c0).TCPInfo.BytesAcked+sent || i == 10000 {
 			break
 		}
 		time.Sleep(time.Millisecond)
 	}
-	if got := c1.TCPInfo.BytesAcked - c0.TCPInfo.BytesAcked; got != sent {
+	if got := in(&c1).TCPInfo.BytesAcked - in(&c0).TCPInfo.BytesAcked; got != sent {
 		t.Errorf("client bytes_acked grew by %d, sent %d", got, sent)
 	}
-	if got := s1.TCPInfo.BytesReceived - s0.TCPInfo.BytesReceived; got != sent {
+	if got := in(&s1).TCPInfo.BytesReceived - in(&s0).TCPInfo.BytesReceived; got != sent {
 		t.Errorf("server bytes_received grew by %d, sent %d", got, sent)
 	}
-	if c1.TCPInfo.BytesSent != sent || c1.TCPInfo.Unacked != 0 {
-		t.Errorf("client bytes_sent %d, unacked %d; want %d, 0", c1.TCPInfo.BytesSent, c1.TCPInfo.Unacked, sent)
+	if in(&c1).TCPInfo.BytesSent != sent || in(&c1).TCPInfo.Unacked != 0 {
+		t.Errorf("client bytes_sent %d, unacked %d; want %d, 0", in(&c1).TCPInfo.BytesSent, in(&c1).TCPInfo.Unacked, sent)
 	}
 
 	out, err := ns.Command("ss", "-tinmH", "state", "established")
@@ -174,10 +174,10 @@ func TestTCPInfoAgainstSS(t *testing.T) {
 // exist.
 func checkAgainstSS(t *testing.T, e ssEntry, a, b *sockets.Socket) {
 	t.Helper()
-	if _, ok := e.tok[b.Congestion]; b.Congestion == "" || !ok {
-		t.Errorf("congestion %q, not in ss's tokens %v", b.Congestion, e.tok)
+	if _, ok := e.tok[in(b).Congestion]; in(b).Congestion == "" || !ok {
+		t.Errorf("congestion %q, not in ss's tokens %v", in(b).Congestion, e.tok)
 	}
-	ti := &b.TCPInfo
+	ti := &in(b).TCPInfo
 	exact := map[string]string{
 		"wscale": fmt.Sprintf("%d,%d", ti.SndWScale, ti.RcvWScale),
 		"mss":    fmt.Sprint(ti.SndMSS),
@@ -195,11 +195,11 @@ func checkAgainstSS(t *testing.T, e ssEntry, a, b *sockets.Socket) {
 		}
 	}
 	between := map[string][2]uint64{
-		"bytes_sent":     {a.TCPInfo.BytesSent, b.TCPInfo.BytesSent},
-		"bytes_acked":    {a.TCPInfo.BytesAcked, b.TCPInfo.BytesAcked},
-		"bytes_received": {a.TCPInfo.BytesReceived, b.TCPInfo.BytesReceived},
-		"segs_out":       {uint64(a.TCPInfo.SegsOut), uint64(b.TCPInfo.SegsOut)},
-		"segs_in":        {uint64(a.TCPInfo.SegsIn), uint64(b.TCPInfo.SegsIn)},
+		"bytes_sent":     {in(a).TCPInfo.BytesSent, in(b).TCPInfo.BytesSent},
+		"bytes_acked":    {in(a).TCPInfo.BytesAcked, in(b).TCPInfo.BytesAcked},
+		"bytes_received": {in(a).TCPInfo.BytesReceived, in(b).TCPInfo.BytesReceived},
+		"segs_out":       {uint64(in(a).TCPInfo.SegsOut), uint64(in(b).TCPInfo.SegsOut)},
+		"segs_in":        {uint64(in(a).TCPInfo.SegsIn), uint64(in(b).TCPInfo.SegsIn)},
 	}
 	for k, r := range between {
 		s, ok := e.tok[k]
@@ -214,7 +214,7 @@ func checkAgainstSS(t *testing.T, e ssEntry, a, b *sockets.Socket) {
 	if _, ok := e.tok["rtt"]; !ok || ti.RTT == 0 || ti.RTO == 0 {
 		t.Errorf("rtt: ss %q, ours %dµs (rto %dµs)", e.tok["rtt"], ti.RTT, ti.RTO)
 	}
-	if b.Congestion == "bbr" {
+	if in(b).Congestion == "bbr" {
 		// bbr:(bw:1bps,mrtt:0.011,pacing_gain:2.88672,cwnd_gain:2.88672)
 		v := e.tok["bbr"]
 		bw, mrtt := "", ""
@@ -227,14 +227,14 @@ func checkAgainstSS(t *testing.T, e ssEntry, a, b *sockets.Socket) {
 				mrtt = x
 			}
 		}
-		want := fmt.Sprint(b.BBR.Bw*8, "bps")
-		if !b.BBR.Valid() || bw != want || mrtt != strconv.FormatFloat(float64(b.BBR.MinRTT)/1000, 'f', -1, 64) {
-			t.Errorf("bbr: ss %q, ours %+v", v, b.BBR)
+		want := fmt.Sprint(in(b).BBR.Bw*8, "bps")
+		if !in(b).BBR.Valid() || bw != want || mrtt != strconv.FormatFloat(float64(in(b).BBR.MinRTT)/1000, 'f', -1, 64) {
+			t.Errorf("bbr: ss %q, ours %+v", v, in(b).BBR)
 		}
-	} else if b.BBR.Valid() {
-		t.Errorf("BBR state for congestion %q", b.Congestion)
+	} else if in(b).BBR.Valid() {
+		t.Errorf("BBR state for congestion %q", in(b).Congestion)
 	}
-	m := &b.Memory
+	m := &in(b).Memory
 	for k, v := range map[string]uint32{"r": m.RmemAlloc, "rb": m.RcvBuf, "t": m.WmemAlloc, "tb": m.SndBuf,
 		"f": m.FwdAlloc, "w": m.WmemQueued, "o": m.OptMem, "bl": m.Backlog, "d": m.Drops} {
 		if got, ok := e.skmem[k]; !ok || got != uint64(v) {
@@ -277,18 +277,18 @@ func TestTCPInfoOnlyWhenAsked(t *testing.T) {
 			err := lst.Walk(q, func(s *sockets.Socket) error {
 				n++
 				var have []string
-				if s.TCPInfo.Valid() {
+				if in(s).TCPInfo.Valid() {
 					have = append(have, "info")
-					if s.Congestion == "" {
+					if in(s).Congestion == "" {
 						t.Errorf("%s: tcp_info without congestion algorithm", tc.name)
 					}
 				}
 				// The kernel asks the algorithm for its state only below
 				// TIME_WAIT in its numbering: not for listeners.
-				if s.BBR.Valid() != (s.Congestion == "bbr" && s.State < sockets.TimeWait) {
-					t.Errorf("%s: congestion %q, BBR state %+v", tc.name, s.Congestion, s.BBR)
+				if in(s).BBR.Valid() != (in(s).Congestion == "bbr" && s.State < sockets.TimeWait) {
+					t.Errorf("%s: congestion %q, BBR state %+v", tc.name, in(s).Congestion, in(s).BBR)
 				}
-				if s.Memory.Valid() {
+				if in(s).Memory.Valid() {
 					have = append(have, "mem")
 				}
 				want := tc.wantTCP
@@ -327,8 +327,8 @@ func TestUnixMemory(t *testing.T) {
 					return nil
 				}
 				found = true
-				if s.Memory.Valid() != mem || (mem && s.Memory.RcvBuf == 0) {
-					t.Errorf("Memory %v: got %+v", mem, s.Memory)
+				if in(s).Memory.Valid() != mem || (mem && in(s).Memory.RcvBuf == 0) {
+					t.Errorf("Memory %v: got %+v", mem, in(s).Memory)
 				}
 				return nil
 			})
@@ -341,8 +341,9 @@ func TestUnixMemory(t *testing.T) {
 }
 
 // TestTCPInfoNoAllocPerSocket checks that asking for TCP internals costs no
-// allocation per socket (the congestion name is interned): a walk over
-// many more connections allocates no more.
+// allocation per socket (the congestion name is interned, Internals come
+// from a slab): a walk over many more connections allocates no more, but
+// for the slab's refill.
 func TestTCPInfoNoAllocPerSocket(t *testing.T) {
 	ns := nstest.New(t)
 	ns.Do(func() {
@@ -371,7 +372,7 @@ func TestTCPInfoNoAllocPerSocket(t *testing.T) {
 		walk := func() {
 			n = 0
 			if err := lst.Walk(q, func(s *sockets.Socket) error {
-				if s.TCPInfo.Valid() && s.Memory.Valid() && s.Congestion != "" {
+				if in(s).TCPInfo.Valid() && in(s).Memory.Valid() && in(s).Congestion != "" {
 					n++
 				}
 				return nil
@@ -389,8 +390,16 @@ func TestTCPInfoNoAllocPerSocket(t *testing.T) {
 		if n != 90 {
 			t.Fatalf("%d sockets with tcp_info, want 90", n)
 		}
-		if many > few {
+		if many > few+1 {
 			t.Errorf("%v allocations for 10 sockets, %v for 90", few, many)
 		}
 	})
+}
+
+// in is a socket's Internals, or none (all invalid) when it has none.
+func in(s *sockets.Socket) *sockets.Internals {
+	if s.Internals == nil {
+		return &sockets.Internals{}
+	}
+	return s.Internals
 }

@@ -171,20 +171,12 @@ type Socket struct {
 	Probes      uint8
 	Expires     uint64
 
-	// TCPInfo is the connection's tcp_info, Congestion its
-	// congestion-control algorithm ("cubic", "bbr") and BBR that
-	// algorithm's state when it is BBR, when Query.TCPInfo asked for
-	// them; TCP sockets only. Memory is the socket's memory
-	// accounting when Query.Memory asked for it; any socket. They are
-	// values, so a copy of the Socket keeps them: TCPInfo.Valid and
-	// Memory.Valid report whether the kernel sent them. The /proc fallback
-	// has neither, nor do TIME_WAIT and SYN_RECV sockets (the kernel keeps
-	// no such state for them): they stay invalid (Valid reports false)
-	// and Congestion stays "".
-	TCPInfo    TCPInfo
-	Congestion string
-	BBR        BBRInfo
-	Memory     MemInfo
+	// Internals holds what Query.TCPInfo and Query.Memory ask the kernel
+	// for; nil when they did not ask, or the kernel sent none of it (the
+	// /proc fallback never does). It is allocated afresh for each socket,
+	// so a copy of the Socket may keep it; the ordinary listing pays
+	// nothing for it.
+	Internals *Internals
 
 	// UNIX sockets.
 	Type     UnixType
@@ -194,6 +186,22 @@ type Socket struct {
 	// Embryo marks a connection waiting in a listener's backlog: it has no
 	// file yet, so its inode is 0.
 	Embryo bool
+}
+
+// Internals is a socket's TCP internals and memory accounting.
+type Internals struct {
+	// TCPInfo is the connection's tcp_info, Congestion its
+	// congestion-control algorithm ("cubic", "bbr") and BBR that
+	// algorithm's state when it is BBR, when Query.TCPInfo asked for
+	// them; TCP sockets only. Memory is the socket's memory accounting
+	// when Query.Memory asked for it; any socket. TCPInfo.Valid and
+	// Memory.Valid report whether the kernel sent them: TIME_WAIT and
+	// SYN_RECV sockets have no tcp_info (the kernel keeps no such state
+	// for them), and Congestion then stays "".
+	TCPInfo    TCPInfo
+	Congestion string
+	BBR        BBRInfo
+	Memory     MemInfo
 }
 
 // Listening reports whether net-tools netstat counts the socket as a server

@@ -64,7 +64,8 @@ func (b *linuxBackend) diagUnix(c *sockdiag.Conn, q *Query, fn func(*Socket) err
 		if m.MemInfo != nil {
 			var mi sockdiag.MemInfo
 			sockdiag.DecodeMemInfo(m.MemInfo, &mi)
-			s.Memory = MemInfo(mi)
+			s.Internals = b.newInternals()
+			s.Internals.Memory = MemInfo(mi)
 		}
 		if m.HasPeer && m.Peer != 0 {
 			s.Peer = uint64(m.Peer)

@@ -30,12 +30,13 @@ import (
 // named as in linux/tcp.h.
 //
 // Nothing is appended for a socket without tcp_info (see
-// sockets.TCPInfo.Valid).
+// sockets.Internals).
 func AppendTCPInfo(b []byte, s *sockets.Socket) []byte {
-	ti := &s.TCPInfo
-	if !ti.Valid() {
+	in := s.Internals
+	if in == nil || !in.TCPInfo.Valid() {
 		return b
 	}
+	ti := &in.TCPInfo
 	start := len(b)
 	// has reports whether the kernel sent the field ending at byte end.
 	has := func(end int) bool { return ti.Len >= end }
@@ -73,11 +74,11 @@ func AppendTCPInfo(b []byte, s *sockets.Socket) []byte {
 			}
 		}
 	}
-	if s.Congestion != "" {
+	if in.Congestion != "" {
 		if len(b) > start {
 			b = append(b, ' ')
 		}
-		b = AppendEscaped(b, s.Congestion)
+		b = AppendEscaped(b, in.Congestion)
 	}
 	if has(7) && ti.Options&sockets.TCPOptWScale != 0 {
 		key("wscale")
@@ -122,7 +123,7 @@ func AppendTCPInfo(b []byte, s *sockets.Socket) []byte {
 	nz("segs_in", uint64(ti.SegsIn), 144)
 	nz("data_segs_out", uint64(ti.DataSegsOut), 160)
 	nz("data_segs_in", uint64(ti.DataSegsIn), 156)
-	if bb := &s.BBR; bb.Valid() {
+	if bb := &in.BBR; bb.Valid() {
 		// bbr:(bw:1bps,mrtt:0.011,pacing_gain:2.88672,cwnd_gain:2), as ss.
 		key("bbr")
 		b = append(b, "(bw:"...)

@@ -51,16 +51,16 @@ func TestTCPInfoGolden(t *testing.T) {
 		name string
 		s    sockets.Socket
 	}{
-		{"established client", sockets.Socket{TCPInfo: established, Congestion: "bbr",
-			BBR: sockets.BBRInfo{Len: 20, Bw: 4328725982, MinRTT: 11, PacingGain: 739, CwndGain: 739}}},
-		{"bbr receiver", sockets.Socket{TCPInfo: sockets.TCPInfo{Len: 280, RTO: 200000, SndMSS: 32768, SndCwnd: 10, RTT: 17, RTTVar: 8, SndSsthresh: 0x7fffffff, Reordering: 3, BytesReceived: 100000},
-			Congestion: "bbr", BBR: sockets.BBRInfo{Len: 20, MinRTT: 17}}},
-		{"lossy, limited, ecn", sockets.Socket{TCPInfo: lossy, Congestion: "cubic"}},
-		{"listener", sockets.Socket{TCPInfo: listener, Congestion: "cubic"}},
-		{"104-byte tcp_info", sockets.Socket{TCPInfo: old, Congestion: "reno"}},
-		{"no congestion name", sockets.Socket{TCPInfo: sockets.TCPInfo{Len: 8, Options: sockets.TCPOptSACK}}},
-		{"congestion name with control bytes", sockets.Socket{TCPInfo: sockets.TCPInfo{Len: 8}, Congestion: "x\x1b[2Jy"}},
-		{"no tcp_info", sockets.Socket{Congestion: "cubic"}},
+		{"established client", sockets.Socket{Internals: &sockets.Internals{TCPInfo: established, Congestion: "bbr",
+			BBR: sockets.BBRInfo{Len: 20, Bw: 4328725982, MinRTT: 11, PacingGain: 739, CwndGain: 739}}}},
+		{"bbr receiver", sockets.Socket{Internals: &sockets.Internals{TCPInfo: sockets.TCPInfo{Len: 280, RTO: 200000, SndMSS: 32768, SndCwnd: 10, RTT: 17, RTTVar: 8, SndSsthresh: 0x7fffffff, Reordering: 3, BytesReceived: 100000},
+			Congestion: "bbr", BBR: sockets.BBRInfo{Len: 20, MinRTT: 17}}}},
+		{"lossy, limited, ecn", sockets.Socket{Internals: &sockets.Internals{TCPInfo: lossy, Congestion: "cubic"}}},
+		{"listener", sockets.Socket{Internals: &sockets.Internals{TCPInfo: listener, Congestion: "cubic"}}},
+		{"104-byte tcp_info", sockets.Socket{Internals: &sockets.Internals{TCPInfo: old, Congestion: "reno"}}},
+		{"no congestion name", sockets.Socket{Internals: &sockets.Internals{TCPInfo: sockets.TCPInfo{Len: 8, Options: sockets.TCPOptSACK}}}},
+		{"congestion name with control bytes", sockets.Socket{Internals: &sockets.Internals{TCPInfo: sockets.TCPInfo{Len: 8}, Congestion: "x\x1b[2Jy"}}},
+		{"no tcp_info", sockets.Socket{Internals: &sockets.Internals{Congestion: "cubic"}}},
 	} {
 		b = append(b, tc.name...)
 		b = append(b, ":\n\t"...)
@@ -92,22 +92,22 @@ func TestMemInfoGolden(t *testing.T) {
 }
 
 func TestAppendTCPInfoAllocs(t *testing.T) {
-	s := sockets.Socket{TCPInfo: established, Congestion: "bbr", Memory: sockets.MemInfo{Len: 36, RcvBuf: 131072}}
+	s := sockets.Socket{Internals: &sockets.Internals{TCPInfo: established, Congestion: "bbr", Memory: sockets.MemInfo{Len: 36, RcvBuf: 131072}}}
 	b := make([]byte, 0, 1024)
 	if n := testing.AllocsPerRun(100, func() {
 		b = AppendTCPInfo(b[:0], &s)
-		b = AppendMemInfo(append(b, ' '), &s.Memory)
+		b = AppendMemInfo(append(b, ' '), &s.Internals.Memory)
 	}); n != 0 {
 		t.Errorf("%v allocations per socket", n)
 	}
 }
 
 func BenchmarkAppendTCPInfo(b *testing.B) {
-	s := sockets.Socket{TCPInfo: established, Congestion: "bbr", Memory: sockets.MemInfo{Len: 36, RcvBuf: 131072}}
+	s := sockets.Socket{Internals: &sockets.Internals{TCPInfo: established, Congestion: "bbr", Memory: sockets.MemInfo{Len: 36, RcvBuf: 131072}}}
 	buf := make([]byte, 0, 1024)
 	b.ReportAllocs()
 	for b.Loop() {
 		buf = AppendTCPInfo(buf[:0], &s)
-		buf = AppendMemInfo(append(buf, ' '), &s.Memory)
+		buf = AppendMemInfo(append(buf, ' '), &s.Internals.Memory)
 	}
 }

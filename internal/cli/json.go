@@ -13,6 +13,7 @@ import (
 	"github.com/netstat-go/netstat/internal/render"
 	"github.com/netstat-go/netstat/internal/resolve"
 	"github.com/netstat-go/netstat/internal/stats"
+	"github.com/netstat-go/netstat/netns"
 	"github.com/netstat-go/netstat/routes"
 	"github.com/netstat-go/netstat/sockets"
 )
@@ -28,6 +29,18 @@ type jsonOut struct {
 	stderr io.Writer
 	buf    []byte // reused between rounds
 	now    func() time.Time
+	// ns is the namespace the documents describe (--netns, and each of
+	// --all-netns's for the modes other than sockets).
+	ns *netns.Namespace
+}
+
+// begin starts a document of mode.
+func (j *jsonOut) begin(mode string) *render.Doc {
+	d := render.BeginDoc(j.buf, mode, j.now())
+	if j.ns != nil {
+		d.Field("netns", render.NetnsJSON(j.ns.Inode, j.ns.Name))
+	}
+	return d
 }
 
 func (j *jsonOut) write(d *render.Doc, warnings []string) error {
@@ -59,10 +72,17 @@ func (j *jsonOut) sockets() error {
 	if err != nil {
 		return err
 	}
-	defer r.lister.Close()
-	d := render.BeginDoc(j.buf, "sockets", j.now())
+	defer r.close()
+	d := j.begin("sockets")
 	d.BeginArray("sockets")
-	item := func(s *sockets.Socket) error { d.Item(r.t.JSON(s)); return nil }
+	item := func(s *sockets.Socket) error {
+		js := r.t.JSON(s)
+		if n := r.namespace(); n != nil {
+			js.Netns = render.NetnsJSON(n.Inode, n.Name)
+		}
+		d.Item(js)
+		return nil
+	}
 	for _, walk := range []func(func(*sockets.Socket) error) error{r.walkInet, r.walkUnix} {
 		if walk != nil {
 			if err := walk(item); err != nil {
@@ -89,7 +109,7 @@ func (j *jsonOut) routes() error {
 	if !o.NumericHosts {
 		t.Names = routeNamer{ctx: context.Background(), r: j.res, nets: loadNetworks("/etc/networks")}
 	}
-	d := render.BeginDoc(j.buf, "routes", j.now())
+	d := j.begin("routes")
 	d.Field("cache", o.Cache)
 	d.BeginArray("routes")
 	if v4 := o.Inet || !o.Inet6; v4 && !o.Cache {
@@ -123,7 +143,7 @@ func (j *jsonOut) interfaces() error {
 	if err != nil {
 		return err
 	}
-	d := render.BeginDoc(j.buf, "interfaces", j.now())
+	d := j.begin("interfaces")
 	d.BeginArray("interfaces")
 	for i := range list {
 		if j.o.All || list[i].Flags&interfaces.Up != 0 {
@@ -154,7 +174,7 @@ func (j *jsonOut) groups() error {
 	if !o.NumericHosts {
 		names = namer{context.Background(), j.res}
 	}
-	d := render.BeginDoc(j.buf, "groups", j.now())
+	d := j.begin("groups")
 	d.BeginArray("groups")
 	for i := range list {
 		d.Item(render.GroupJSON(&list[i], names))
@@ -171,7 +191,7 @@ func (j *jsonOut) statistics() error {
 	if msg := statsFamilyError(o); msg != "" {
 		return errors.New(msg[len("netstat: "):])
 	}
-	v4, v6, err := readStats(o, os.DirFS("/proc/net"))
+	v4, v6, err := readStats(o, os.DirFS(procNet()))
 	if err != nil {
 		return err
 	}
@@ -182,7 +202,7 @@ func (j *jsonOut) statistics() error {
 			secs = append(secs, s)
 		}
 	}
-	d := render.BeginDoc(j.buf, "statistics", j.now())
+	d := j.begin("statistics")
 	d.RawField("statistics", render.AppendStatsJSON(nil, secs))
 	return j.write(d, nil)
 }
@@ -192,7 +212,7 @@ func (j *jsonOut) summary() error {
 	if err != nil {
 		return err
 	}
-	d := render.BeginDoc(j.buf, "summary", j.now())
+	d := j.begin("summary")
 	d.Field("summary", render.SummaryJSON(&s))
 	return j.write(d, nil)
 }

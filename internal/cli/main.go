@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/netstat-go/netstat/internal/resolve"
+	"github.com/netstat-go/netstat/netns"
 )
 
 // Exit statuses, as net-tools uses them.
@@ -64,8 +65,35 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	case o.Summary:
 		round = func() error { return runSummary(stdout) }
 	}
+	var j *jsonOut
 	if o.JSON {
-		round = (&jsonOut{o: o, res: res, stdout: stdout, stderr: stderr, now: time.Now}).round()
+		j = &jsonOut{o: o, res: res, stdout: stdout, stderr: stderr, now: time.Now}
+		round = j.round()
+	}
+	sc, err := openScope(o)
+	if err != nil {
+		return finish(err, stderr)
+	}
+	defer sc.close()
+	if j != nil && sc.one != nil {
+		j.ns = new(sc.one.Namespace())
+	}
+	sockets := !(o.Route || o.Interfaces || o.Groups || o.Statistics || o.Summary)
+	switch {
+	case sc.all && !sockets:
+		// The socket listing tags each socket with its namespace; the
+		// other modes print each namespace's table in turn.
+		perSpace := round
+		round = eachSpace(func(n *netns.Namespace) error {
+			if j != nil {
+				j.ns = n
+			} else {
+				fmt.Fprintf(stdout, "Network namespace %s:\n", nsTitle(n))
+			}
+			return perSpace()
+		}, stdout, stderr)
+	default:
+		round = sc.inScope(round)
 	}
 	return finish(repeat(interval(o), round), stderr)
 }

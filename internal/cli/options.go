@@ -41,6 +41,10 @@ type Options struct {
 	User, Program string
 	// JSON (--json) prints one JSON document per round instead of text.
 	JSON bool
+	// Netns (--netns) is the network namespace to look into: a name, a
+	// path or a PID; AllNetns (--all-netns) looks into every one.
+	Netns    string
+	AllNetns bool
 
 	Help, Version bool
 	question      bool
@@ -134,6 +138,8 @@ func newFlagSet(o *Options) *pflag.FlagSet {
 	b(&o.Bytes, "bytes", "b")
 	b(&o.Summary, "summary", "")
 	b(&o.JSON, "json", "")
+	fs.StringVar(&o.Netns, "netns", "", "")
+	b(&o.AllNetns, "all-netns", "")
 	fs.IntVar(&o.PID, "pid", 0, "")
 	fs.StringVar(&o.User, "user", "", "")
 	fs.StringVar(&o.Program, "program", "", "")
@@ -233,6 +239,9 @@ func Parse(args []string) (*Options, error) {
 	if o.question {
 		return nil, &usageError{}
 	}
+	if o.Netns != "" && o.AllNetns {
+		return nil, &usageError{"netstat: --netns and --all-netns exclude each other"}
+	}
 	o.Args = fs.Args()
 	// BSD and Windows: "netstat -s -p tcp" names the protocol whose
 	// statistics to show. With -s, -p has no Linux meaning to clash with.
@@ -326,7 +335,8 @@ func expandLongPrefixes(fs *pflag.FlagSet, args []string) ([]string, error) {
 }
 
 // extensions are the long options net-tools does not have.
-var extensions = map[string]bool{"bytes": true, "summary": true, "pid": true, "user": true, "program": true, "json": true}
+var extensions = map[string]bool{"bytes": true, "summary": true, "pid": true, "user": true, "program": true, "json": true,
+	"netns": true, "all-netns": true}
 
 // translate turns pflag's errors into glibc getopt's messages.
 func translate(fs *pflag.FlagSet, err error) error {

@@ -85,16 +85,23 @@ func processLookup(owners map[uint64][]procmap.Owner) func(uint64) []render.Proc
 	}
 }
 
-// heldBy keeps the rows some holder of which matches --pid and --program.
-func heldBy(rows []sockets.Socket, owners map[uint64][]procmap.Owner, o *Options) []sockets.Socket {
-	kept := rows[:0]
-	for _, r := range rows {
+// heldBy keeps the rows some holder of which matches --pid and --program,
+// and their namespaces (nsOf, when not nil).
+func heldBy(rows []sockets.Socket, nsOf []int, owners map[uint64][]procmap.Owner, o *Options) ([]sockets.Socket, []int) {
+	kept, keptNS := rows[:0], nsOf[:0:0]
+	for i, r := range rows {
 		for _, ow := range owners[r.Inode] {
 			if (o.PID == 0 || ow.PID == o.PID) && (o.Program == "" || ow.Name == o.Program) {
 				kept = append(kept, r)
+				if nsOf != nil {
+					keptNS = append(keptNS, nsOf[i])
+				}
 				break
 			}
 		}
 	}
-	return kept
+	if nsOf == nil {
+		keptNS = nil
+	}
+	return kept, keptNS
 }

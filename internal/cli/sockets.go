@@ -10,6 +10,7 @@ import (
 
 	"github.com/netstat-go/netstat/internal/render"
 	"github.com/netstat-go/netstat/internal/resolve"
+	"github.com/netstat-go/netstat/netns"
 	"github.com/netstat-go/netstat/sockets"
 )
 
@@ -132,6 +133,25 @@ type socketRun struct {
 	// failed makes the status 1 once the tables are out.
 	warnings []string
 	failed   bool
+	// With --all-netns: the namespaces, and which one the socket being
+	// walked belongs to (an index into spaces).
+	spaces []space
+	cur    int
+}
+
+// close releases the run's kernel connections and namespaces.
+func (r *socketRun) close() {
+	r.lister.Close()
+	closeSpaces(r.spaces)
+}
+
+// namespace is the namespace of the socket being walked, nil without
+// --all-netns.
+func (r *socketRun) namespace() *netns.Namespace {
+	if r.spaces == nil {
+		return nil
+	}
+	return &r.spaces[r.cur].ns
 }
 
 // gatherSockets prepares a round of the socket listing. Without -p (and
@@ -164,8 +184,40 @@ func gatherSockets(o *Options, res *resolve.Resolver, stderr io.Writer) (*socket
 	if !(o.NumericHosts && o.NumericPorts && o.NumericUsers) {
 		t.Names = namer{ctx, res}
 	}
-	l := sockets.NewLister(sockets.Config{Source: sourceOf(o.Source)})
+	cfg := sockets.Config{Source: sourceOf(o.Source)}
+	l := sockets.NewLister(cfg)
 	r.lister = l
+	if o.AllNetns {
+		ss, warnings, err := spaces(stderr)
+		if err != nil {
+			return nil, err
+		}
+		r.spaces = ss
+		r.warnings = append(r.warnings, warnings...)
+	}
+	// walker lists q's sockets: in this thread's namespace, or with
+	// --all-netns in each namespace in turn, through a connection opened
+	// inside it (a netlink socket belongs to the namespace it was created
+	// in).
+	walker := func(q sockets.Query) func(fn func(*sockets.Socket) error) error {
+		if r.spaces == nil {
+			return func(fn func(*sockets.Socket) error) error { return l.Walk(q, fn) }
+		}
+		return func(fn func(*sockets.Socket) error) error {
+			for i := range r.spaces {
+				r.cur = i
+				err := r.spaces[i].h.Do(func() error {
+					nl := sockets.NewLister(cfg)
+					defer nl.Close()
+					return nl.Walk(q, fn)
+				})
+				if err != nil {
+					return fmt.Errorf("network namespace %s: %w", r.spaces[i].ns.String(), err)
+				}
+			}
+			return nil
+		}
+	}
 
 	q := sockets.Query{
 		IPv4:      sel.ipv4,
@@ -188,27 +240,36 @@ func gatherSockets(o *Options, res *resolve.Resolver, stderr io.Writer) (*socket
 	if sel.inetTitle {
 		iq := q
 		iq.Protocols = sel.inet
-		r.walkInet = func(fn func(*sockets.Socket) error) error { return l.Walk(iq, fn) }
+		r.walkInet = walker(iq)
 	}
 	if sel.unix {
 		uq := q
 		uq.Protocols = []sockets.Protocol{sockets.Unix}
-		r.walkUnix = func(fn func(*sockets.Socket) error) error { return l.Walk(uq, fn) }
+		r.walkUnix = walker(uq)
 	}
 	if !o.Programs && o.PID == 0 && o.Program == "" {
 		return r, nil
 	}
+	// Socket inodes are unique across namespaces, so one scan of the
+	// host's /proc finds the owners of every namespace's sockets.
 	var inetRows, unixRows []sockets.Socket
-	collect := func(rows *[]sockets.Socket) func(*sockets.Socket) error {
-		return func(s *sockets.Socket) error { *rows = append(*rows, *s); return nil }
+	var inetNS, unixNS []int
+	collect := func(rows *[]sockets.Socket, nsOf *[]int) func(*sockets.Socket) error {
+		return func(s *sockets.Socket) error {
+			*rows = append(*rows, *s)
+			if r.spaces != nil {
+				*nsOf = append(*nsOf, r.cur)
+			}
+			return nil
+		}
 	}
 	if r.walkInet != nil {
-		if err := r.walkInet(collect(&inetRows)); err != nil {
+		if err := r.walkInet(collect(&inetRows, &inetNS)); err != nil {
 			return nil, err
 		}
 	}
 	if r.walkUnix != nil {
-		if err := r.walkUnix(collect(&unixRows)); err != nil {
+		if err := r.walkUnix(collect(&unixRows, &unixNS)); err != nil {
 			return nil, err
 		}
 	}
@@ -224,16 +285,16 @@ func gatherSockets(o *Options, res *resolve.Resolver, stderr io.Writer) (*socket
 		r.warnings = append(r.warnings, note)
 	}
 	if o.PID != 0 || o.Program != "" {
-		inetRows = heldBy(inetRows, owners, o)
-		unixRows = heldBy(unixRows, owners, o)
+		inetRows, inetNS = heldBy(inetRows, inetNS, owners, o)
+		unixRows, unixNS = heldBy(unixRows, unixNS, owners, o)
 	}
 	t.Owner = ownerLookup(owners)
 	t.Processes = processLookup(owners)
 	if r.walkInet != nil {
-		r.walkInet = replay(inetRows)
+		r.walkInet = r.replay(inetRows, inetNS)
 	}
 	if r.walkUnix != nil {
-		r.walkUnix = replay(unixRows)
+		r.walkUnix = r.replay(unixRows, unixNS)
 	}
 	return r, nil
 }
@@ -247,21 +308,28 @@ func runSockets(o *Options, res *resolve.Resolver, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	defer r.lister.Close()
+	defer r.close()
 	t := r.t
 	w := bufio.NewWriterSize(stdout, 64<<10)
 	var row []byte
 	emit := func(s *sockets.Socket) error {
+		row = row[:0]
+		if n := r.namespace(); n != nil {
+			row = appendNetnsColumn(row, nsLabel(n))
+		}
 		if s.Protocol == sockets.Unix {
-			row = t.AppendUnix(row[:0], s)
+			row = t.AppendUnix(row, s)
 		} else {
-			row = t.AppendInet(row[:0], s)
+			row = t.AppendInet(row, s)
 		}
 		_, err := w.Write(row)
 		return err
 	}
 	if r.walkInet != nil {
 		w.WriteString(render.InetTitle(o.selection()))
+		if r.spaces != nil {
+			w.Write(appendNetnsColumn(nil, "Netns"))
+		}
 		w.WriteString(t.InetHeader())
 		if err := r.walkInet(emit); err != nil {
 			w.Flush()
@@ -270,6 +338,9 @@ func runSockets(o *Options, res *resolve.Resolver, stdout, stderr io.Writer) err
 	}
 	if r.walkUnix != nil {
 		w.WriteString(render.UnixTitle(o.selection()))
+		if r.spaces != nil {
+			w.Write(appendNetnsColumn(nil, "Netns"))
+		}
 		w.WriteString(t.UnixHeader())
 		if err := r.walkUnix(emit); err != nil {
 			w.Flush()
@@ -285,6 +356,19 @@ func runSockets(o *Options, res *resolve.Resolver, stdout, stderr io.Writer) err
 	return nil
 }
 
+// netnsWidth is the --all-netns column: "net:[4026531840]" fits, a longer
+// name pushes the row rather than being cut.
+const netnsWidth = 16
+
+func appendNetnsColumn(b []byte, label string) []byte {
+	start := len(b)
+	b = render.AppendEscaped(b, label)
+	for len(b)-start < netnsWidth {
+		b = append(b, ' ')
+	}
+	return append(b, ' ')
+}
+
 // userID reads --user: a uid, or a name from /etc/passwd.
 func userID(name string, res *resolve.Resolver) (uint32, error) {
 	if n, err := strconv.ParseUint(name, 10, 32); err == nil {
@@ -296,9 +380,14 @@ func userID(name string, res *resolve.Resolver) (uint32, error) {
 	return 0, fmt.Errorf("unknown user `%s'", name)
 }
 
-func replay(rows []sockets.Socket) func(func(*sockets.Socket) error) error {
+// replay walks collected rows again; nsOf, with --all-netns, holds each
+// row's namespace.
+func (r *socketRun) replay(rows []sockets.Socket, nsOf []int) func(func(*sockets.Socket) error) error {
 	return func(fn func(*sockets.Socket) error) error {
 		for i := range rows {
+			if nsOf != nil {
+				r.cur = nsOf[i]
+			}
 			if err := fn(&rows[i]); err != nil {
 				return err
 			}

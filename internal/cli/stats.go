@@ -15,7 +15,7 @@ import (
 
 // runStats prints protocol statistics (-s) from /proc/net.
 func runStats(o *Options, stdout, stderr io.Writer) error {
-	return writeStats(o, os.DirFS("/proc/net"), stdout)
+	return writeStats(o, os.DirFS(procNet()), stdout)
 }
 
 // writeStats is runStats over any directory holding snmp, netstat and
@@ -87,6 +87,16 @@ func readStats(o *Options, dir fs.FS) ([]procfs.SNMPSection, []procfs.Counter, e
 		return nil, nil, err
 	}
 	return v4, v6, nil
+}
+
+// procNet is the calling thread's /proc/net: /proc/net itself follows the
+// process's main thread, which --netns leaves in its own namespace.
+// Kernels before 3.17 have no thread-self; they get /proc/self/net.
+func procNet() string {
+	if _, err := os.Stat("/proc/thread-self/net"); err == nil {
+		return "/proc/thread-self/net"
+	}
+	return "/proc/self/net"
 }
 
 func readSNMP(dir fs.FS, name string) ([]procfs.SNMPSection, error) {

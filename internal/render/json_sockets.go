@@ -46,8 +46,25 @@ type JSONSocket struct {
 	Processes *[]JSONProcess `json:"processes,omitempty"`
 	// Context is the SELinux context of the first process, with -Z.
 	Context string `json:"security_context,omitempty"`
+	// Netns is the socket's network namespace, with --all-netns.
+	Netns *JSONNetns `json:"netns,omitempty"`
 
 	Raw Raw `json:"raw,omitempty"`
+}
+
+// JSONNetns names a network namespace: the inode of its nsfs file (as in
+// "net:[4026531840]"), and its name under /var/run/netns when it has one.
+type JSONNetns struct {
+	Inode uint64 `json:"inode"`
+	Name  string `json:"name,omitempty"`
+	Raw   Raw    `json:"raw,omitempty"`
+}
+
+// NetnsJSON returns the JSON form of a namespace.
+func NetnsJSON(inode uint64, name string) *JSONNetns {
+	j := &JSONNetns{Inode: inode}
+	j.Name = text(&j.Raw, "name", name)
+	return j
 }
 
 // JSONEndpoint is one end of an Internet socket. A raw socket's port is

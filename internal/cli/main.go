@@ -41,7 +41,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	case o.Help:
 		// net-tools prints the usage on standard output but the family
 		// list on standard error; keep that so redirections behave alike.
-		io.WriteString(stdout, usageText)
+		io.WriteString(stdout, usageText+extensionsText)
 		io.WriteString(stderr, afListText)
 		return exitOK
 	}

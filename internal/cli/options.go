@@ -45,6 +45,9 @@ type Options struct {
 	// path or a PID; AllNetns (--all-netns) looks into every one.
 	Netns    string
 	AllNetns bool
+	// TCPInfo (--tcp-info) and Memory (--memory) add TCP internals and
+	// socket memory to each socket.
+	TCPInfo, Memory bool
 
 	Help, Version bool
 	question      bool
@@ -140,6 +143,8 @@ func newFlagSet(o *Options) *pflag.FlagSet {
 	b(&o.JSON, "json", "")
 	fs.StringVar(&o.Netns, "netns", "", "")
 	b(&o.AllNetns, "all-netns", "")
+	b(&o.TCPInfo, "tcp-info", "")
+	b(&o.Memory, "memory", "")
 	fs.IntVar(&o.PID, "pid", 0, "")
 	fs.StringVar(&o.User, "user", "", "")
 	fs.StringVar(&o.Program, "program", "", "")
@@ -336,7 +341,7 @@ func expandLongPrefixes(fs *pflag.FlagSet, args []string) ([]string, error) {
 
 // extensions are the long options net-tools does not have.
 var extensions = map[string]bool{"bytes": true, "summary": true, "pid": true, "user": true, "program": true, "json": true,
-	"netns": true, "all-netns": true}
+	"netns": true, "all-netns": true, "tcp-info": true, "memory": true}
 
 // translate turns pflag's errors into glibc getopt's messages.
 func translate(fs *pflag.FlagSet, err error) error {

@@ -105,8 +105,10 @@ func TestErrors(t *testing.T) {
 	}
 }
 
+// TestHelp checks -h: net-tools' usage with this program's extensions
+// before the family list (testdata/help.golden).
 func TestHelp(t *testing.T) {
-	usage, err := os.ReadFile("testdata/usage.golden")
+	usage, err := os.ReadFile("testdata/help.golden")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -175,6 +175,8 @@ func gatherSockets(o *Options, res *resolve.Resolver, stderr io.Writer) (*socket
 		Programs:     o.Programs,
 		Contexts:     o.Context,
 		Timers:       o.Timers,
+		TCPInfo:      o.TCPInfo,
+		Memory:       o.Memory,
 	}
 	r.t = t
 	if o.Context {
@@ -224,6 +226,8 @@ func gatherSockets(o *Options, res *resolve.Resolver, stderr io.Writer) (*socket
 		IPv6:      sel.ipv6,
 		Listening: o.All || o.Listening,
 		Connected: o.All || !o.Listening,
+		TCPInfo:   o.TCPInfo,
+		Memory:    o.Memory,
 	}
 	if o.User != "" {
 		uid, err := userID(o.User, res)

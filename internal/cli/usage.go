@@ -37,6 +37,23 @@ const usageText = `usage: netstat [-vWeenNcCF] [<Af>] -r         netstat {-V|--v
   <AF>=Use '-6|-4' or '-A <af>' or '--<af>'; default: inet
 `
 
+// extensionsText follows the usage for -h (not after a mistake, where
+// net-tools' text alone is printed): what this netstat adds.
+const extensionsText = `
+  Extensions (long options only; README.md documents them):
+        --json                   one JSON document per round (NDJSON when repeating)
+        FILTER                   ss filter: state NAME, sport/dport/src/dst/dev, and/or/not
+        --pid N, --user U, --program NAME   sockets of one process, user or program
+        --summary                socket counts, as ss -s
+        --tcp-info               TCP internals (tcp_info) at the end of each TCP row
+        --memory                 socket memory (skmem) at the end of each row
+        --netns NAME|PATH|PID    look into one network namespace
+        --all-netns              look into every network namespace
+        --source=auto|netlink|proc   where sockets are read from
+  None needs root except -p (for other users' processes) and entering a
+  namespace (--netns, --all-netns: CAP_SYS_ADMIN).
+`
+
 const afListText = `  List of possible address families (which support routing):
     inet (DARPA Internet) inet6 (IPv6) ax25 (AMPR AX.25) 
     netrom (AMPR NET/ROM) rose (AMPR ROSE) ipx (Novell IPX) 

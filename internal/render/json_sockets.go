@@ -1,6 +1,8 @@
 package render
 
 import (
+	"encoding/json"
+	"iter"
 	"net/netip"
 	"strconv"
 
@@ -48,8 +50,24 @@ type JSONSocket struct {
 	Context string `json:"security_context,omitempty"`
 	// Netns is the socket's network namespace, with --all-netns.
 	Netns *JSONNetns `json:"netns,omitempty"`
+	// TCPInfo is every tcp_info field the kernel sent, named as in
+	// linux/tcp.h without "tcpi_", in the kernel's units, plus
+	// "congestion"; BBR is BBR's state. With --tcp-info, TCP sockets.
+	TCPInfo json.RawMessage `json:"tcp_info,omitempty"`
+	BBR     *JSONBBR        `json:"bbr,omitempty"`
+	// Memory is the socket's SK_MEMINFO_* counters, with --memory.
+	Memory json.RawMessage `json:"memory,omitempty"`
 
 	Raw Raw `json:"raw,omitempty"`
+}
+
+// JSONBBR is the BBR congestion control's state: bandwidth in bytes per
+// second, minimum RTT in microseconds, gains in 1/256.
+type JSONBBR struct {
+	Bw         uint64 `json:"bw"`
+	MinRTT     uint32 `json:"min_rtt"`
+	PacingGain uint32 `json:"pacing_gain"`
+	CwndGain   uint32 `json:"cwnd_gain"`
 }
 
 // JSONNetns names a network namespace: the inode of its nsfs file (as in
@@ -144,6 +162,21 @@ func (t *Table) JSON(s *sockets.Socket) *JSONSocket {
 			}
 		}
 	}
+	if in := s.Internals; in != nil {
+		if t.TCPInfo && in.TCPInfo.Valid() {
+			key := "congestion"
+			if in.Congestion == "" {
+				key = ""
+			}
+			j.TCPInfo = appendCounters(nil, key, in.Congestion, in.TCPInfo.All())
+			if bb := &in.BBR; bb.Valid() {
+				j.BBR = &JSONBBR{bb.Bw, bb.MinRTT, bb.PacingGain, bb.CwndGain}
+			}
+		}
+		if t.Memory && in.Memory.Valid() {
+			j.Memory = appendCounters(nil, "", "", in.Memory.All())
+		}
+	}
 	if t.Programs || t.Contexts {
 		procs := []JSONProcess{}
 		if t.Processes != nil && s.Inode != 0 {
@@ -198,4 +231,27 @@ func timerName(timer uint8) string {
 		return "probe"
 	}
 	return "unkn-" + strconv.Itoa(int(timer))
+}
+
+// appendCounters appends a JSON object of counters in the order given,
+// after a first text member when key is not "".
+func appendCounters(b []byte, key, value string, counters iter.Seq2[string, uint64]) []byte {
+	b = append(b, '{')
+	n := 0
+	if key != "" {
+		b = appendMarshal(b, key)
+		b = append(b, ':')
+		b = appendMarshal(b, value)
+		n++
+	}
+	for name, v := range counters {
+		if n > 0 {
+			b = append(b, ',')
+		}
+		n++
+		b = appendMarshal(b, name)
+		b = append(b, ':')
+		b = strconv.AppendUint(b, v, 10)
+	}
+	return append(b, '}')
 }

@@ -57,6 +57,9 @@ type Table struct {
 	// Processes answers, for JSON, every descriptor holding a socket
 	// inode; it is used with Programs or Contexts.
 	Processes func(inode uint64) []Process
+	// TCPInfo (--tcp-info) and Memory (--memory) end each row with the
+	// socket's TCP internals and memory counters, when it has them.
+	TCPInfo, Memory bool
 }
 
 // InetTitle is the line above the Internet sockets' header.
@@ -85,7 +88,20 @@ func (t *Table) InetHeader() string {
 	if t.Timers {
 		h += " Timer"
 	}
-	return h + "\n"
+	return h + t.internalsHeader() + "\n"
+}
+
+// internalsHeader names --tcp-info's and --memory's trailing tokens.
+func (t *Table) internalsHeader() string {
+	switch {
+	case t.TCPInfo && t.Memory:
+		return " TCP internals, memory"
+	case t.TCPInfo:
+		return " TCP internals"
+	case t.Memory:
+		return " Memory"
+	}
+	return ""
 }
 
 // UnixHeader is the column header of the UNIX sockets' table.
@@ -97,7 +113,7 @@ func (t *Table) UnixHeader() string {
 	if t.Contexts {
 		h += "Security Context                                  "
 	}
-	return h + "Path\n"
+	return h + "Path" + t.internalsHeader() + "\n"
 }
 
 // addrWidth is net-tools' address column: host and port share 23 columns
@@ -184,7 +200,24 @@ func (t *Table) AppendInet(b []byte, s *sockets.Socket) []byte {
 		b = append(b, ' ')
 		b = appendTimer(b, s)
 	}
+	b = t.appendInternals(b, s)
 	return append(b, '\n')
+}
+
+// appendInternals ends a row with --tcp-info's and --memory's tokens,
+// each after a space, when the socket has them.
+func (t *Table) appendInternals(b []byte, s *sockets.Socket) []byte {
+	in := s.Internals
+	if in == nil {
+		return b
+	}
+	if t.TCPInfo && in.TCPInfo.Valid() {
+		b = AppendTCPInfo(append(b, ' '), s)
+	}
+	if t.Memory && in.Memory.Valid() {
+		b = AppendMemInfo(append(b, ' '), &in.Memory)
+	}
+	return b
 }
 
 // programWidth is the PID/Program name column; net-tools keeps at most
@@ -425,6 +458,7 @@ func (t *Table) AppendUnix(b []byte, s *sockets.Socket) []byte {
 	} else {
 		b = append(b, s.Path...)
 	}
+	b = t.appendInternals(b, s)
 	return append(b, '\n')
 }
 

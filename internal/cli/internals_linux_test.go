@@ -3,8 +3,8 @@ package cli_test
 import (
 	"encoding/json"
 	"io"
-	"os"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"testing"

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/netstat-go/netstat/internal/cli"
 	"github.com/netstat-go/netstat/internal/render"
 )
@@ -139,6 +140,13 @@ func TestNetns(t *testing.T) {
 		if len(want) > 0 || established != 1 {
 			t.Errorf("--netns %s: missing %v, %d accepted connections; output:\n%s", spec, want, established, out)
 		}
+	}
+
+	// The /proc fallback reads the namespace's files, not the process's.
+	nl, _, _ := runHost(t, "--netns", s.a, "-tanp", "--source=netlink")
+	pr, prErr, prStatus := runHost(t, "--netns", s.a, "-tanp", "--source=proc")
+	if prStatus != 0 || !cmp.Equal(sections(nl), sections(pr)) {
+		t.Errorf("--netns with /proc (status %d, %s):\n%s\nwith netlink:\n%s", prStatus, prErr, pr, nl)
 	}
 
 	// --all-netns: both, each tagged with its name, owners from the

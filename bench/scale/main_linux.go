@@ -1,0 +1,365 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// command is one command line run on a load, and how to count its rows.
+type command struct {
+	name   string
+	argv   []string
+	needle string // what marks a row in its output
+	minus  int    // lines the needle also matches that are not rows
+}
+
+// load is one loadgen run, holding its sockets until stopped.
+type load struct {
+	kind         string // "UNIX" or "TCP"
+	sockets      int    // sockets asked for
+	want         int    // rows each command should print
+	procs        int
+	opened       time.Duration
+	kernelMemory int64 // MemAvailable before minus after opening, bytes
+	cmd          *exec.Cmd
+	stdin        io.WriteCloser
+}
+
+// result is one command's runs on one load.
+type result struct {
+	cmd  *command
+	runs []run
+	err  error
+}
+
+func main() {
+	unixSizes := flag.String("unix", "10000,100000,1000000", "comma-separated UNIX socket counts (`N`, even: N/2 pairs; empty or 0: none)")
+	tcpSizes := flag.String("tcp", "10000,100000", "comma-separated loopback TCP socket counts (`N`, even; listeners come on top; empty or 0: none)")
+	runs := flag.Int("runs", 3, "runs of each command (`n`)")
+	runsLarge := flag.Int("runs-large", 1, "runs of each command at a million sockets or more")
+	netstat := flag.String("netstat", "", "our netstat `binary` (default: go build ./cmd/netstat)")
+	label := flag.String("label", "", "what the netstat binary is, for the report (default: git describe of the tree)")
+	outPath := flag.String("o", "", "also write the report to `file`")
+	flag.Parse()
+	if os.Geteuid() != 0 {
+		fatal(errors.New("needs root (network namespaces)"))
+	}
+	unixNs, err := parseSizes(*unixSizes)
+	if err != nil {
+		fatal(err)
+	}
+	tcpNs, err := parseSizes(*tcpSizes)
+	if err != nil {
+		fatal(err)
+	}
+	dir, err := os.MkdirTemp("", "netstat-scale-")
+	if err != nil {
+		fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	loadgen := filepath.Join(dir, "loadgen")
+	if err := goBuild("./bench/loadgen", loadgen); err != nil {
+		fatal(err)
+	}
+	if *netstat == "" {
+		*netstat = filepath.Join(dir, "netstat")
+		if err := goBuild("./cmd/netstat", *netstat); err != nil {
+			fatal(err)
+		}
+	}
+	if *label == "" {
+		*label = gitDescribe()
+	}
+	progress := func(format string, a ...any) { fmt.Fprintf(os.Stderr, "scale: "+format+"\n", a...) }
+
+	started := time.Now().UTC()
+	var b strings.Builder
+	fmt.Fprintf(&b, "Run `go run ./bench/scale %s` on %s UTC; netstat at %s.\n\n",
+		strings.Join(os.Args[1:], " "), started.Format("2006-01-02 15:04"), *label)
+	for _, l := range machine() {
+		fmt.Fprintf(&b, "- %s\n", l)
+	}
+	fmt.Fprintln(&b)
+	b.WriteString("Rows: what the command printed, checked against the sockets opened (✓).\n" +
+		"Wall: median of the runs. Peak RSS: the largest VmHWM at exit over the runs.\n\n")
+
+	for _, kind := range []string{"UNIX", "TCP"} {
+		sizes := unixNs
+		if kind == "TCP" {
+			sizes = tcpNs
+		}
+		for _, n := range sizes {
+			progress("%s %d: opening", kind, n)
+			ld, err := startLoad(loadgen, kind, n)
+			if err != nil {
+				fatal(err)
+			}
+			progress("%s %d: %d processes, open in %v", kind, n, ld.procs, ld.opened.Round(time.Millisecond))
+			k := *runs
+			if n >= 1000000 {
+				k = *runsLarge
+			}
+			results := measure(ld, commands(*netstat, kind), k, progress)
+			ld.stop()
+			writeSection(&b, ld, results)
+		}
+	}
+	fmt.Print(b.String())
+	if *outPath != "" {
+		if err := os.WriteFile(*outPath, []byte(b.String()), 0o644); err != nil {
+			fatal(err)
+		}
+	}
+}
+
+func fatal(err error) {
+	fmt.Fprintln(os.Stderr, "scale:", err)
+	os.Exit(1)
+}
+
+func parseSizes(s string) ([]int, error) {
+	var ns []int
+	for f := range strings.SplitSeq(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 0 || n%2 != 0 {
+			return nil, fmt.Errorf("bad size %q: want an even socket count", f)
+		}
+		if n > 0 {
+			ns = append(ns, n)
+		}
+	}
+	return ns, nil
+}
+
+func goBuild(pkg, out string) error {
+	cmd := exec.Command("go", "build", "-o", out, pkg)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go build %s: %w (run from the module root)", pkg, err)
+	}
+	return nil
+}
+
+func gitDescribe() string {
+	out, err := exec.Command("git", "describe", "--always", "--dirty").Output()
+	if err != nil {
+		return "unknown"
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func netTools() string {
+	for _, p := range []string{"/usr/bin/netstat", "/bin/netstat", "/usr/sbin/netstat"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return "netstat"
+}
+
+// commands are what runs on a load of kind.
+func commands(netstat, kind string) []*command {
+	flag, proto, prefix := "-xan", "unix", "\nunix "
+	if kind == "TCP" {
+		flag, proto, prefix = "-tan", "tcp", "\ntcp"
+	}
+	jsonRow := `"protocol":"` + proto + `"`
+	return []*command{
+		{name: "netstat " + flag, argv: []string{netstat, flag}, needle: prefix},
+		{name: "netstat " + flag + " --json", argv: []string{netstat, flag, "--json"}, needle: jsonRow},
+		{name: "net-tools netstat " + flag, argv: []string{netTools(), flag}, needle: prefix},
+		// ss prints one header line, then one line per socket.
+		{name: "ss " + flag, argv: []string{"ss", flag}, needle: "\n", minus: 1},
+	}
+}
+
+// startLoad starts loadgen with n sockets of kind and waits until they are
+// open.
+func startLoad(bin, kind string, n int) (*load, error) {
+	conns, pairs := 0, 0
+	if kind == "TCP" {
+		conns = n / 2
+	} else {
+		pairs = n / 2
+	}
+	before := memAvailable()
+	cmd := exec.Command(bin, "-conns", strconv.Itoa(conns), "-unix", strconv.Itoa(pairs), "-marker", "0")
+	cmd.Stderr = os.Stderr
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start loadgen: %w", err)
+	}
+	ld := &load{kind: kind, sockets: n, cmd: cmd, stdin: stdin}
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		k, v, _ := strings.Cut(sc.Text(), " ")
+		m, _ := strconv.Atoi(v)
+		switch {
+		case k == "ready":
+			ld.opened = time.Since(start)
+			ld.kernelMemory = before - memAvailable()
+			return ld, nil
+		case k == "procs":
+			ld.procs = m
+		case k == "tcp" && kind == "TCP", k == "unix" && kind == "UNIX":
+			ld.want = m
+		}
+	}
+	ld.stop()
+	return nil, errors.New("loadgen ended before it was ready")
+}
+
+func (ld *load) stop() {
+	ld.stdin.Close()
+	ld.cmd.Wait()
+}
+
+// measure runs every command k times, round-robin, from a thread in the
+// load's namespace.
+func measure(ld *load, cmds []*command, k int, progress func(string, ...any)) []*result {
+	results := make([]*result, len(cmds))
+	for i, c := range cmds {
+		results[i] = &result{cmd: c}
+	}
+	err := onThreadIn(fmt.Sprintf("/proc/%d/ns/net", ld.cmd.Process.Pid), func() error {
+		for round := range k {
+			for _, r := range results {
+				if r.err != nil {
+					continue
+				}
+				one, err := traced(r.cmd.argv, newRowCounter(r.cmd.needle, r.cmd.minus))
+				if err != nil {
+					r.err = err
+					progress("  %-28s %v", r.cmd.name, err)
+					continue
+				}
+				r.runs = append(r.runs, one)
+				progress("  %-28s run %d: %8.1f ms, %7.1f MiB, %d rows", r.cmd.name, round+1, ms(one.wall), mib(one.rss), one.rows)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		fatal(err)
+	}
+	return results
+}
+
+func writeSection(w io.Writer, ld *load, results []*result) {
+	fmt.Fprintf(w, "### %s sockets: %d\n\n", ld.kind, ld.sockets)
+	what := fmt.Sprintf("%d socket pairs", ld.sockets/2)
+	if ld.kind == "TCP" {
+		what = fmt.Sprintf("%d loopback connections, %d listeners", ld.sockets/2, ld.want-ld.sockets)
+	}
+	fmt.Fprintf(w, "%s over %d processes, opened in %.1f s; the kernel's memory grew by about %.0f MiB (MemAvailable).\n\n",
+		what, ld.procs, ld.opened.Seconds(), mib(ld.kernelMemory))
+	fmt.Fprintf(w, "| command | rows | wall | peak RSS |\n|---|---:|---:|---:|\n")
+	for _, r := range results {
+		if len(r.runs) == 0 {
+			fmt.Fprintf(w, "| %s | failed: %v | | |\n", r.cmd.name, r.err)
+			continue
+		}
+		walls := make([]time.Duration, len(r.runs))
+		var rss int64
+		rows := r.runs[0].rows
+		same := true
+		for i, x := range r.runs {
+			walls[i] = x.wall
+			rss = max(rss, x.rss)
+			same = same && x.rows == ld.want
+		}
+		check := "✓"
+		if !same {
+			check = fmt.Sprintf("✗ (want %d)", ld.want)
+		}
+		slices.Sort(walls)
+		fmt.Fprintf(w, "| `%s` | %d %s | %.0f ms (%d runs) | %.1f MiB |\n", r.cmd.name, rows, check, ms(walls[len(walls)/2]), len(walls), mib(rss))
+		if r.err != nil {
+			fmt.Fprintf(w, "\n`%s` failed in a later run: %v\n\n", r.cmd.name, r.err)
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
+func mib(b int64) float64        { return float64(b) / (1 << 20) }
+
+// memAvailable reads MemAvailable from /proc/meminfo, in bytes.
+func memAvailable() int64 {
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	for l := range strings.SplitSeq(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "MemAvailable:"); ok {
+			if f := strings.Fields(v); len(f) > 0 {
+				n, _ := strconv.ParseInt(f[0], 10, 64)
+				return n * 1024
+			}
+		}
+	}
+	return 0
+}
+
+// machine describes the host for the report.
+func machine() []string {
+	var lines []string
+	var u unix.Utsname
+	if unix.Uname(&u) == nil {
+		lines = append(lines, "kernel: "+unix.ByteSliceToString(u.Release[:]))
+	}
+	lines = append(lines, fmt.Sprintf("CPUs: %d", runtime.NumCPU()))
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for l := range strings.SplitSeq(string(b), "\n") {
+			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
+				lines = append(lines, "CPU: "+strings.TrimSpace(v))
+				break
+			}
+		}
+	}
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		l, _, _ := strings.Cut(string(b), "\n")
+		if f := strings.Fields(l); len(f) > 1 {
+			lines = append(lines, "memory: "+strings.Join(f[1:], " "))
+		}
+	}
+	lines = append(lines, "Go: "+runtime.Version())
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		// Other work on the machine shows in the times; say how much.
+		if f := strings.Fields(string(b)); len(f) >= 3 {
+			lines = append(lines, "load average at the start: "+strings.Join(f[:3], " "))
+		}
+	}
+	for _, v := range [][]string{{"ss", "-V"}, {netTools(), "-V"}} {
+		out, _ := exec.Command(v[0], v[1:]...).Output()
+		l, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+		lines = append(lines, l)
+	}
+	return lines
+}

@@ -23,6 +23,11 @@ const (
 	inetDiagBytecode = 1 // INET_DIAG_REQ_BYTECODE
 	bcSEq            = 11
 	diagInodeOff     = 68 // inode in struct inet_diag_msg
+	// tcpStates is every TCP state netstat lists, TCP_ESTABLISHED (1) to
+	// TCP_NEW_SYN_RECV (12). Not TCP_BOUND_INACTIVE (13, Linux 6.5):
+	// /proc/net/tcp never shows bound, unconnected sockets, and asking for
+	// them makes the kernel walk the whole bind hash as well.
+	tcpStates = 0x1ffe
 	// recvBufLen is more than the 32 KiB the kernel puts in one dump
 	// batch once it has seen a receive that large.
 	recvBufLen = 64 << 10
@@ -70,7 +75,7 @@ func dump(family uint8, sport int, inodes map[uint32]struct{}) (int, error) {
 	ne.PutUint32(req[8:], 1)
 	p := req[nlmsgHdrLen:]
 	p[0], p[1] = family, unix.IPPROTO_TCP
-	ne.PutUint32(p[4:], ^uint32(0)) // every state
+	ne.PutUint32(p[4:], tcpStates)
 	if sport >= 0 {
 		// rtattr, then {S_EQ, yes: 8, no: 12 (past the end: reject)},
 		// {0, 0, port}.

@@ -26,8 +26,7 @@ func (b *linuxBackend) walkUnix(q *Query, fn func(*Socket) error) error {
 }
 
 // diagUnix lists UNIX sockets from unix_diag. Two things net-tools shows are
-// not in a unix_diag record and are derived here from the whole dump, which
-// is why this path collects before it emits:
+// not in a unix_diag record and are derived here:
 //
 //   - RefCnt. A socket in the kernel's table holds two references (its file
 //     and the table); each socket whose peer it is adds one. So RefCnt is 2
@@ -37,20 +36,38 @@ func (b *linuxBackend) walkUnix(q *Query, fn func(*Socket) error) error {
 //     the client of each; the embryo has the listener's type and path, and
 //     three references (table, its own, its client's peer pointer). It in
 //     turn holds its client, adding one to the client's count.
+//
+// Counting who names a socket needs the whole dump, but most sockets do
+// not need the count: stream and seqpacket peers name each other, so a
+// connection-oriented socket whose peer is listed has exactly that one
+// referrer. Those rows stream as they come; only datagram sockets (any
+// number of clients may name a server) and connection-oriented ones
+// without a listed peer (the client of an embryo, whose peer has no
+// inode yet, or a socket whose peer has closed) wait for the end of the
+// dump. Memory then grows with those, not with every socket.
 func (b *linuxBackend) diagUnix(c *sockdiag.Conn, q *Query, fn func(*Socket) error) error {
 	show := uint32(sockdiag.ShowName | sockdiag.ShowPeer | sockdiag.ShowIcons | sockdiag.ShowUID)
 	if q.Memory {
 		show |= sockdiag.ShowMemInfo
 	}
 	req := sockdiag.UnixRequest(1, uint32(AllStates), show)
-	var all []Socket
+	var held []Socket
+	// refs counts, for held sockets only, who names them: datagram
+	// peers and the clients named in listeners' icons.
 	refs := make(map[uint64]uint32)
 	var m sockdiag.UnixMsg
+	s := &b.sock
+	emit := func(s *Socket) error {
+		if !q.wants(s) {
+			return nil
+		}
+		return fn(s)
+	}
 	err := c.Dump(req, func(payload []byte) error {
 		if err := sockdiag.DecodeUnix(payload, &m); err != nil {
 			return err
 		}
-		s := Socket{
+		*s = Socket{
 			Protocol: Unix,
 			Family:   Local,
 			State:    State(m.State),
@@ -69,31 +86,41 @@ func (b *linuxBackend) diagUnix(c *sockdiag.Conn, q *Query, fn func(*Socket) err
 		}
 		if m.HasPeer && m.Peer != 0 {
 			s.Peer = uint64(m.Peer)
-			refs[s.Peer]++
 		}
-		all = append(all, s)
-		for i := 0; i < m.NIcons(); i++ {
+		// Embryos are emitted after their listener, whose fields they
+		// copy; the listener is emitted or held first.
+		typ, path, icons := s.Type, s.Path, m.NIcons()
+		if s.Type == Datagram || s.Peer == 0 {
+			if s.Type == Datagram && s.Peer != 0 {
+				refs[s.Peer]++
+			}
+			held = append(held, *s)
+		} else {
+			s.RefCount = 3
+			if err := emit(s); err != nil {
+				return err
+			}
+		}
+		for i := 0; i < icons; i++ {
 			client := uint64(m.Icon(i))
 			refs[client]++
-			all = append(all, Socket{
-				Protocol: Unix, Family: Local, State: SynSent, Type: s.Type,
-				Path: s.Path, Peer: client, RefCount: 3, Embryo: true,
-			})
+			*s = Socket{
+				Protocol: Unix, Family: Local, State: SynSent, Type: typ,
+				Path: path, Peer: client, RefCount: 3, Embryo: true,
+			}
+			if err := emit(s); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	for i := range all {
-		s := &all[i]
-		if !s.Embryo {
-			s.RefCount = 2 + refs[s.Inode]
-		}
-		if !q.wants(s) {
-			continue
-		}
-		if err := fn(s); err != nil {
+	for i := range held {
+		h := &held[i]
+		h.RefCount = 2 + refs[h.Inode]
+		if err := emit(h); err != nil {
 			return err
 		}
 	}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"io"
 
@@ -36,7 +35,7 @@ func runGroups(o *Options, res *resolve.Resolver, stdout, stderr io.Writer) erro
 	if !o.NumericHosts {
 		names = namer{context.Background(), res}
 	}
-	w := bufio.NewWriter(stdout)
+	w := newRowWriter(stdout)
 	w.WriteString(render.GroupsTitle)
 	var b []byte
 	for i := range list {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"io"
 
 	"github.com/netstat-go/netstat/interfaces"
@@ -18,7 +17,7 @@ func runInterfaces(o *Options, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		w := bufio.NewWriter(stdout)
+		w := newRowWriter(stdout)
 		w.WriteString(render.IfaceTitle)
 		var b []byte
 		for i := range list {
@@ -35,7 +34,7 @@ func runInterfaces(o *Options, stdout, stderr io.Writer) error {
 		return err
 	}
 	t := &render.IfaceTable{Wide: o.Wide, Bytes: o.Bytes}
-	w := bufio.NewWriter(stdout)
+	w := newRowWriter(stdout)
 	w.WriteString(render.IfaceTitle)
 	w.WriteString(t.Header())
 	var b []byte

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -25,7 +26,7 @@ func TestRepeat(t *testing.T) {
 			if status != 0 {
 				t.Fatalf("%v: status %d", single, status)
 			}
-			var out, errOut bytes.Buffer
+			var out, errOut syncBuffer
 			cmd := exec.Command(os.Args[0], args...)
 			cmd.Env = append(os.Environ(), selfEnv...)
 			cmd.Stdout, cmd.Stderr = &out, &errOut
@@ -34,20 +35,53 @@ func TestRepeat(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			time.Sleep(2500 * time.Millisecond)
+			first, _, _ := strings.Cut(once, "\n")
+			waitFor(t, func() bool { return strings.Count(out.String(), first+"\n") >= 2 })
 			must(t, cmd.Process.Signal(syscall.SIGINT))
 			err = cmd.Wait()
 			if err != nil {
 				t.Fatalf("after SIGINT: %v (stderr %q)", err, errOut.String())
 			}
-			first, _, _ := strings.Cut(once, "\n")
 			rounds := strings.Count(out.String(), first+"\n")
 			if rounds < 2 {
-				t.Fatalf("%d rounds in 2.5 s:\n%s", rounds, out.String())
+				t.Fatalf("%d rounds:\n%s", rounds, out.String())
 			}
 			if want := strings.Repeat(once, rounds); out.String() != want {
 				t.Errorf("rounds differ from a single run, or one is cut:\n%s", out.String())
 			}
 		})
 	}
+}
+
+// syncBuffer is a bytes.Buffer that a command writes while the test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// waitFor polls cond until it holds: a wait, not a time limit (the test's
+// own deadline bounds it), so that a slow machine only makes it longer.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for !cond() {
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// waitRounds waits until out holds n whole lines.
+func waitRounds(t *testing.T, out *syncBuffer, n int) {
+	t.Helper()
+	waitFor(t, func() bool { return strings.Count(out.String(), "\n") >= n })
 }

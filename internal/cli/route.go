@@ -96,7 +96,7 @@ func runRoutes(o *Options, res *resolve.Resolver, stdout, stderr io.Writer) erro
 	if !o.NumericHosts {
 		t.Names = routeNamer{ctx: context.Background(), r: res, nets: loadNetworks("/etc/networks")}
 	}
-	w := bufio.NewWriter(stdout)
+	w := newRowWriter(stdout)
 	var row []byte
 	if v4 {
 		io.WriteString(w, render.RouteTitle(routes.IPv4, o.Cache))

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -314,7 +313,7 @@ func runSockets(o *Options, res *resolve.Resolver, stdout, stderr io.Writer) err
 	}
 	defer r.close()
 	t := r.t
-	w := bufio.NewWriterSize(stdout, 64<<10)
+	w := newRowWriter(stdout)
 	var row []byte
 	emit := func(s *sockets.Socket) error {
 		row = row[:0]

@@ -59,6 +59,11 @@ type Config struct {
 	// "/proc/thread-self/net", which follows the calling thread's network
 	// namespace.
 	ProcNet string
+	// Warn, when set, receives each malformed line of a /proc/net file
+	// (an error naming the file, the line and what is wrong), which is
+	// then skipped; the rest of the file is still listed. Without it a
+	// malformed line ends the walk with that error.
+	Warn func(error)
 }
 
 // Lister lists sockets.

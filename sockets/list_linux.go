@@ -314,6 +314,14 @@ func (b *linuxBackend) open(name string) (*os.File, error) {
 	return f, nil
 }
 
+// skip is the parse option that hands malformed lines to Config.Warn.
+func (b *linuxBackend) skip() []procfs.Option {
+	if b.cfg.Warn == nil {
+		return nil
+	}
+	return []procfs.Option{procfs.SkipMalformed(func(pe *procfs.ParseError) { b.cfg.Warn(pe) })}
+}
+
 func (b *linuxBackend) procInet(q *Query, p Protocol, fam Family, name string, fn func(*Socket) error) error {
 	f, err := b.open(name)
 	if f == nil {
@@ -327,7 +335,7 @@ func (b *linuxBackend) procInet(q *Query, p Protocol, fam Family, name string, f
 			return nil
 		}
 		return fn(s)
-	})
+	}, b.skip()...)
 }
 
 // userHZ is the tick rate of /proc/net timer columns (USER_HZ).

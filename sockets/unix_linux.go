@@ -170,5 +170,5 @@ func (b *linuxBackend) procUnix(q *Query, fn func(*Socket) error) error {
 			return nil
 		}
 		return fn(s)
-	})
+	}, b.skip()...)
 }

@@ -185,7 +185,13 @@ func gatherSockets(o *Options, res *resolve.Resolver, stderr io.Writer) (*socket
 	if !(o.NumericHosts && o.NumericPorts && o.NumericUsers) {
 		t.Names = namer{ctx, res}
 	}
-	cfg := sockets.Config{Source: sourceOf(o.Source)}
+	// A malformed /proc line is skipped with a warning, as net-tools
+	// does ("warning, got bogus unix line."), and the rest is shown.
+	cfg := sockets.Config{Source: sourceOf(o.Source), Warn: func(err error) {
+		w := "warning: " + err.Error() + " (line skipped)"
+		fmt.Fprintln(stderr, "netstat: "+w)
+		r.warnings = append(r.warnings, w)
+	}}
 	l := sockets.NewLister(cfg)
 	r.lister = l
 	if o.AllNetns {

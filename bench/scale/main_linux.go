@@ -95,7 +95,7 @@ func main() {
 	}
 	fmt.Fprintln(&b)
 	b.WriteString("Rows: what the command printed, checked against the sockets opened (✓).\n" +
-		"Wall: fastest and median run (other work on the machine only ever adds time). "+
+		"Wall: fastest and median run (other work on the machine only ever adds time). " +
 		"Peak RSS: the largest VmHWM at exit over the runs.\n\n")
 
 	for _, kind := range []string{"UNIX", "TCP"} {

@@ -21,6 +21,7 @@ const (
 // Main runs netstat with args (without the program name) and returns the
 // exit status. It is the only place that prints errors and picks statuses.
 func Main(args []string, stdout, stderr io.Writer) int {
+	quietPipe()
 	o, err := Parse(args)
 	if err != nil {
 		var ue *usageError

@@ -186,6 +186,11 @@ func TestAppendEscaped(t *testing.T) {
 		{"csi\u009b", `csi\u009b`},
 		{"caf\u00e9", "caf\u00e9"},
 		{"bad\xff\xc2", "bad\xff\xc2"},
+		// A lone C1 byte is CSI and friends on an 8-bit terminal.
+		{"csi8\x9b31m", `csi8\x9b31m`},
+		{"torn\xe2\x9b", "torn\xe2" + `\x9b`},
+		// Valid UTF-8 whose bytes include 0x80-0x9f stays as it is.
+		{"\u015b\u2019", "\u015b\u2019"},
 	} {
 		got := string(AppendEscaped(nil, tc.in))
 		if got != tc.want {
@@ -193,6 +198,22 @@ func TestAppendEscaped(t *testing.T) {
 		}
 		if needsEscape(tc.in) != (got != tc.in) {
 			t.Errorf("needsEscape(%q) = %v", tc.in, needsEscape(tc.in))
+		}
+	}
+}
+
+// TestEscapedCut checks the 19-byte program column: an escape or a UTF-8
+// character that would cross the limit is left out whole.
+func TestEscapedCut(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"abcdefghijklmnopqrstuvwxyz", "abcdefghijklmnopqrs"},
+		{"\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9", "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"},
+		{"abcdefghijklmnopq\n", "abcdefghijklmnopq\\n"},
+		{"abcdefghijklmnopqr\n", "abcdefghijklmnopqr"},
+		{"abcdefghijklmnop\x9b", "abcdefghijklmnop"},
+	} {
+		if got := string(appendEscapedCut(nil, tc.in, 19)); got != tc.want {
+			t.Errorf("appendEscapedCut(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
 }

@@ -275,19 +275,18 @@ func (t *Table) appendContext(b []byte, pid int, ok bool) []byte {
 }
 
 // appendEscapedCut appends s escaped, stopping before the escaped form of a
-// byte would reach the limit offset: the cut never splits an escape.
+// character would reach the limit offset: the cut never splits an escape
+// or a UTF-8 sequence.
 func appendEscapedCut(b []byte, s string, limit int) []byte {
 	var tmp [8]byte
-	for i := 0; i < len(s); i++ {
-		e := AppendEscaped(tmp[:0], s[i:i+1])
-		if s[i] == 0xc2 && i+1 < len(s) && s[i+1] >= 0x80 && s[i+1] <= 0x9f {
-			e = AppendEscaped(tmp[:0], s[i:i+2])
-			i++
-		}
+	for i := 0; i < len(s); {
+		n := escapeLen(s, i)
+		e := appendEscapedAt(tmp[:0], s, i, n)
 		if len(b)+len(e) > limit {
 			break
 		}
 		b = append(b, e...)
+		i += n
 	}
 	return b
 }

@@ -7,7 +7,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/netstat-go/netstat/groups"
 	"github.com/netstat-go/netstat/interfaces"
 	"github.com/netstat-go/netstat/internal/linux/procfs"
 	"github.com/netstat-go/netstat/internal/render"
@@ -155,24 +154,9 @@ func (j *jsonOut) interfaces() error {
 }
 
 func (j *jsonOut) groups() error {
-	o := j.o
-	fam := groups.IPv4 | groups.IPv6
-	if o.Inet || o.Inet6 {
-		fam = 0
-		if o.Inet {
-			fam |= groups.IPv4
-		}
-		if o.Inet6 {
-			fam |= groups.IPv6
-		}
-	}
-	list, err := groups.List(fam)
+	list, names, err := listGroups(j.o, j.res)
 	if err != nil {
 		return err
-	}
-	var names render.Namer
-	if !o.NumericHosts {
-		names = namer{context.Background(), j.res}
 	}
 	d := j.begin("groups")
 	d.BeginArray("groups")

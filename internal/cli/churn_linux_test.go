@@ -205,23 +205,33 @@ var (
 	churnPath = regexp.MustCompile(`^@netstat-churn-[0-9]+-[0-9]+\.sock$`)
 )
 
-// fixedColumn reads a fixed-width field at line[at:at+width]: a value padded
-// with spaces (on the left when right-aligned), then one space unless it
-// is the last. It returns the value and the next field's offset.
+// fixedColumn reads a column of at least width bytes at line[at:]: a value
+// padded with spaces to width (on the left when right-aligned), or longer
+// than width, as printf's "%6ld" prints 3037639493; then one space unless
+// it is the last. It returns the value and the next column's offset.
 func fixedColumn(line string, at, width int, right, last bool) (string, int, error) {
-	end := at + width
-	if len(line) < end || (!last && (len(line) == end || line[end] != ' ')) {
+	if len(line) < at+width {
 		return "", 0, fmt.Errorf("cut at byte %d (a %d-byte column from %d)", len(line), width, at)
 	}
-	f := line[at:end]
-	v := strings.TrimRight(f, " ")
+	start := at
 	if right {
-		v = strings.TrimLeft(f, " ")
+		for start < at+width && line[start] == ' ' {
+			start++
+		}
 	}
-	if v == "" && width > 0 || strings.Contains(v, " ") {
-		return "", 0, fmt.Errorf("column at %d is %q", at, f)
+	end := start
+	for end < len(line) && line[end] != ' ' {
+		end++
 	}
-	return v, end + 1, nil
+	colEnd := max(end, at+width)
+	v := line[start:end]
+	if v == "" || (right && end < at+width) || strings.TrimLeft(line[end:colEnd], " ") != "" {
+		return "", 0, fmt.Errorf("column at %d is %q", at, line[at:colEnd])
+	}
+	if !last && (len(line) == colEnd || line[colEnd] != ' ') {
+		return "", 0, fmt.Errorf("cut at byte %d (after a column from %d)", len(line), at)
+	}
+	return v, colEnd + 1, nil
 }
 
 // tcpRow checks one -tan[e][p] row and returns its key in the table.
@@ -441,14 +451,17 @@ func TestChurnRowChecker(t *testing.T) {
 		ulisten   = "unix  2      [ ACC ]     STREAM     LISTENING     123456   1234/cli.test        @netstat-churn-1-50.sock\n"
 		upair     = "unix  3      [ ]         STREAM     CONNECTED     1234567890 99/sleep             \n"
 		udgram    = "unix  2      [ ]         DGRAM                    77       -                    \n"
+		// A SYN_SENT socket caught between the kernel setting write_seq
+		// and snd_una: a Send-Q wider than its column, as net-tools prints.
+		wide = "tcp6       0 3037639493 ::1:43434               ::1:33321               SYN_SENT    -                   \n"
 	)
-	good := inetTitle + inetHead + listen + est + tw + unixTitle + unixHead + ulisten + upair + udgram
+	good := inetTitle + inetHead + listen + est + tw + wide + unixTitle + unixHead + ulisten + upair + udgram
 	p := rowShape{programs: true}
 	if got := checkRows(good, p); len(got) > 0 {
 		t.Fatalf("a good output fails: %q", got)
 	}
 	// Every cut of every row fails, wherever it falls.
-	for _, row := range []string{listen, est, tw, ulisten, upair, udgram} {
+	for _, row := range []string{listen, est, tw, wide, ulisten, upair, udgram} {
 		for cut := 1; cut < len(row)-1; cut++ {
 			torn := good[:strings.Index(good, row)+cut]
 			if got := checkRows(torn, p); len(got) == 0 {

@@ -21,6 +21,7 @@ const (
 	netstatRows outputKind = iota // rows start with "tcp"; -p column is field 7
 	ssRows                        // one header line; -p adds users:(...)
 	floorRows                     // "sockets N", "owned M"
+	jsonRows                      // one {"protocol":"tcp",...} object per socket
 )
 
 // command is one timed command line.
@@ -262,6 +263,7 @@ func socketCommands(b *binaries, ld *load, skip map[string]bool) []*command {
 	all := []*command{
 		{name: "netstat -tan", id: "tan", argv: []string{b.netstat, "-tan"}, kind: netstatRows, want: ld.tcp, wantOwned: -1},
 		{name: "netstat -tanp", id: "tanp", argv: []string{b.netstat, "-tanp"}, kind: netstatRows, want: ld.tcp, wantOwned: ld.tcp},
+		{name: "netstat -tan --json", id: "json", argv: []string{b.netstat, "-tan", "--json"}, kind: jsonRows, want: ld.tcp, wantOwned: -1},
 		{name: "netstat -tan FILTER", id: "filter", argv: []string{b.netstat, "-tan", filter}, kind: netstatRows, want: ld.markerSockets, wantOwned: -1},
 		{name: "net-tools netstat -tan", id: "nt-tan", argv: []string{b.netTools, "-tan"}, kind: netstatRows, want: ld.tcp, wantOwned: -1},
 		{name: "net-tools netstat -tanp", id: "nt-tanp", argv: []string{b.netTools, "-tanp"}, kind: netstatRows, want: ld.tcp, wantOwned: ld.tcp},

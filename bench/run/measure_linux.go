@@ -173,6 +173,10 @@ type counted struct {
 // count reads a command's output the way its kind prints rows.
 func count(kind outputKind, out []byte) counted {
 	c := counted{bytes: len(out)}
+	if kind == jsonRows {
+		c.rows = bytes.Count(out, []byte(`"protocol":"tcp"`))
+		return c
+	}
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	first := true

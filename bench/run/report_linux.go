@@ -134,6 +134,12 @@ func (rep *report) writeSection(w io.Writer, s section) {
 		}
 		fmt.Fprintf(w, "| %s | %.2f | ≤ %.1f | %s | %s |\n", t.what, v, t.goal, verdict(v <= t.goal), c)
 	}
+	for _, r := range s.results {
+		if r.cmd.id == "json" && r.err == nil && r.check.bytes > 0 {
+			v := float64(r.rss) / float64(r.check.bytes)
+			fmt.Fprintf(w, "| netstat -tan --json peak RSS / bytes printed | %.2f | ≤ 2 | %s | |\n", v, verdict(v <= 2))
+		}
+	}
 	fmt.Fprintln(w)
 }
 
@@ -165,16 +171,16 @@ func cpuMedians(rs []*result) map[string]time.Duration {
 }
 
 func writeTable(w io.Writer, rs []*result) {
-	fmt.Fprintf(w, "| command | runs | median ms | min–max ms | CPU ms | peak RSS MiB | rows seen (want) | with process (want) |\n")
-	fmt.Fprintf(w, "|---|---:|---:|---:|---:|---:|---|---|\n")
+	fmt.Fprintf(w, "| command | runs | median ms | min–max ms | CPU ms | peak RSS MiB | output MiB | rows seen (want) | with process (want) |\n")
+	fmt.Fprintf(w, "|---|---:|---:|---:|---:|---:|---:|---|---|\n")
 	for _, r := range rs {
 		s := summarise(r)
 		if r.err != nil {
-			fmt.Fprintf(w, "| %s | failed: %s | | | | | | |\n", r.cmd.name, strings.ReplaceAll(r.err.Error(), "|", `\|`))
+			fmt.Fprintf(w, "| %s | failed: %s | | | | | | | |\n", r.cmd.name, strings.ReplaceAll(r.err.Error(), "|", `\|`))
 			continue
 		}
-		fmt.Fprintf(w, "| %s | %d | %s | %s–%s | %s | %s | %s | %s |\n", r.cmd.name, s.n,
-			fmtMS(s.median), fmtMS(s.min), fmtMS(s.max), fmtMS(s.cpu), mib(s.rss),
+		fmt.Fprintf(w, "| %s | %d | %s | %s–%s | %s | %s | %s | %s | %s |\n", r.cmd.name, s.n,
+			fmtMS(s.median), fmtMS(s.min), fmtMS(s.max), fmtMS(s.cpu), mib(s.rss), mib(int64(r.check.bytes)),
 			checked(r.check.rows, r.cmd.want), checked(r.check.owned, r.cmd.wantOwned))
 	}
 }

@@ -282,7 +282,11 @@ func writeSection(w io.Writer, ld *load, results []*result) {
 	if ld.kernelMemory <= 0 {
 		kernel = "MemAvailable did not fall (other work on the machine moved it more)"
 	}
-	fmt.Fprintf(w, "%s over %d processes, opened in %.1f s; %s.\n\n", what, ld.procs, ld.opened.Seconds(), kernel)
+	procs := fmt.Sprintf("%d processes", ld.procs)
+	if ld.procs == 1 {
+		procs = "one process"
+	}
+	fmt.Fprintf(w, "%s over %s, opened in %.1f s; %s.\n\n", what, procs, ld.opened.Seconds(), kernel)
 	fmt.Fprintf(w, "| command | rows | wall, min / median | runs | peak RSS |\n|---|---:|---:|---:|---:|\n")
 	for _, r := range results {
 		if len(r.runs) == 0 {

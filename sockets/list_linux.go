@@ -329,13 +329,40 @@ func (b *linuxBackend) procInet(q *Query, p Protocol, fam Family, name string, f
 	}
 	defer f.Close()
 	s := &b.sock
+	seen := make(map[seenKey]struct{})
 	return procfs.ParseInet(f, f.Name(), func(r *procfs.InetRow) error {
 		fromInetRow(s, r, p, fam)
-		if !q.wants(s) {
+		if !q.wants(s) || s.repeated(seen) {
 			return nil
 		}
 		return fn(s)
 	}, b.skip()...)
+}
+
+// seenKey identifies a socket within one read of a /proc/net file: by its
+// inode, or when it has none (TIME_WAIT, a connection in a backlog) by its
+// endpoints and state.
+type seenKey struct {
+	inode         uint64
+	local, remote netip.AddrPort
+	state         State
+}
+
+// repeated reports whether s was already seen in this read of its /proc
+// file, and remembers it. The kernel prints those files a page at a time,
+// finding its place again in hash chains that change in between, so a
+// socket can appear twice when others come and go (net-tools repeats them
+// too); sock_diag's dumps have no such repeats.
+func (s *Socket) repeated(seen map[seenKey]struct{}) bool {
+	k := seenKey{inode: s.Inode}
+	if s.Inode == 0 {
+		k = seenKey{local: s.Local, remote: s.Remote, state: s.State}
+	}
+	if _, dup := seen[k]; dup {
+		return true
+	}
+	seen[k] = struct{}{}
+	return false
 }
 
 // userHZ is the tick rate of /proc/net timer columns (USER_HZ).

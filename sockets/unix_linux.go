@@ -143,7 +143,16 @@ func (b *linuxBackend) procUnix(q *Query, fn func(*Socket) error) error {
 	}
 	defer f.Close()
 	s := &b.sock
+	seen := make(map[uint64]struct{})
 	return procfs.ParseUnix(f, f.Name(), func(r *procfs.UnixRow) error {
+		// Read a page at a time, the file can repeat a socket while
+		// others come and go (see Socket.repeated); inodes tell.
+		if r.Inode != 0 {
+			if _, dup := seen[r.Inode]; dup {
+				return nil
+			}
+			seen[r.Inode] = struct{}{}
+		}
 		*s = Socket{
 			Protocol: Unix,
 			Family:   Local,

@@ -17,10 +17,10 @@ import (
 	"github.com/netstat-go/netstat/sockets"
 )
 
-// jsonOut writes --json documents. Each round's document is built whole in
-// memory and written with one call, so a failing round prints nothing on
-// standard output (its error goes to standard error) and a reader of
-// repeated rounds (NDJSON) never sees half a line.
+// jsonOut writes --json documents, one line per round (NDJSON when
+// repeating). The small modes build their document whole and write it
+// with one call, so a failing round prints nothing on standard output (its
+// error goes to standard error); the socket listing streams (see sockets).
 type jsonOut struct {
 	o      *Options
 	res    *resolve.Resolver
@@ -66,6 +66,11 @@ func (j *jsonOut) round() func() error {
 	return j.sockets
 }
 
+// sockets streams the listing: the document goes out in pieces of whole
+// sockets as it grows, so memory stays flat however many sockets there
+// are. A failure before anything is out prints nothing; after, the
+// document is closed with an "error" member, so it stays valid JSON, and
+// the status is 1.
 func (j *jsonOut) sockets() error {
 	r, err := gatherSockets(j.o, j.res, j.stderr)
 	if err != nil {
@@ -74,19 +79,34 @@ func (j *jsonOut) sockets() error {
 	defer r.close()
 	d := j.begin("sockets")
 	d.BeginArray("sockets")
+	started := false
+	var werr error
 	item := func(s *sockets.Socket) error {
 		js := r.t.JSON(s)
 		if n := r.namespace(); n != nil {
 			js.Netns = render.NetnsJSON(n.Inode, n.Name)
 		}
 		d.Item(js)
+		if d.Len() >= rowBatch {
+			started = true
+			if _, werr = j.stdout.Write(d.Take()); werr != nil {
+				return werr
+			}
+		}
 		return nil
 	}
 	for _, walk := range []func(func(*sockets.Socket) error) error{r.walkInet, r.walkUnix} {
-		if walk != nil {
-			if err := walk(item); err != nil {
+		if walk == nil {
+			continue
+		}
+		if err := walk(item); err != nil {
+			if !started || werr != nil {
 				return err
 			}
+			d.EndArray()
+			d.Field("error", err.Error())
+			j.write(d, r.warnings)
+			return err
 		}
 	}
 	d.EndArray()

@@ -65,6 +65,18 @@ func (d *Doc) Item(v any) {
 // EndArray closes the array being built.
 func (d *Doc) EndArray() { d.b = append(d.b, ']') }
 
+// Len is the size of what the document holds and has not handed out.
+func (d *Doc) Len() int { return len(d.b) }
+
+// Take hands out what the document holds so far and forgets it, so that a
+// long array can be written as it is built. The bytes are only valid
+// until the document's next change.
+func (d *Doc) Take() []byte {
+	b := d.b
+	d.b = d.b[:0]
+	return b
+}
+
 // End adds the warnings (always present, maybe empty), closes the document
 // and returns it as one line, newline included, so that repeated rounds
 // make NDJSON.

@@ -134,14 +134,24 @@ func inetStates(q *Query, p Protocol) uint32 {
 	return m
 }
 
+// tableStates are the states of the sockets /proc/net shows, ESTABLISHED
+// to NEW_SYN_RECV. Linux 6.5 added TCP_BOUND_INACTIVE (13): asking for it
+// makes the kernel walk its whole bind hash, where every connected socket
+// also is, and report sockets that are only bound, which neither
+// /proc/net/tcp (so net-tools) nor ss -a shows.
+const tableStates uint32 = 1<<(NewSynRecv+1) - 1<<Established
+
 func inetStatesSel(q *Query, p Protocol) uint32 {
 	var m uint32
 	if p == TCP {
+		// A TCP server is a listener: a socket that reaches CLOSE
+		// leaves the kernel's tables, so asking for CLOSE only makes
+		// the kernel walk the established hash for nothing.
 		if q.Listening {
-			m |= 1<<Listen | 1<<Close
+			m |= 1 << Listen
 		}
 		if q.Connected {
-			m |= uint32(AllStates) &^ (1 << Listen)
+			m |= tableStates &^ (1 << Listen)
 		}
 		return m
 	}
@@ -149,7 +159,7 @@ func inetStatesSel(q *Query, p Protocol) uint32 {
 		m |= 1 << Close
 	}
 	if q.Connected {
-		m |= uint32(AllStates) &^ (1 << Close)
+		m |= tableStates &^ (1 << Close)
 	}
 	return m
 }

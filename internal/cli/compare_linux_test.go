@@ -102,6 +102,13 @@ func newWorld(t *testing.T) *world {
 		must(t, err)
 		w.keep(u6)
 
+		// Bound, never listening nor connected: the kernel's
+		// TCP_BOUND_INACTIVE, which /proc/net/tcp does not show.
+		bound, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+		must(t, err)
+		w.keepFD(bound)
+		must(t, syscall.Bind(bound, &syscall.SockaddrInet4{Port: 4444, Addr: [4]byte{127, 0, 0, 1}}))
+
 		for _, spec := range []struct {
 			family, typ, proto int
 			sa                 syscall.Sockaddr

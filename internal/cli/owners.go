@@ -23,14 +23,15 @@ const (
 // or of every holder when the run needs them all. It also returns
 // net-tools' note for when some process's descriptors could not be read
 // ("" when none is due); the caller prints it before any table.
-func findOwners(ctx context.Context, o *Options, inet, unix []sockets.Socket) (map[uint64][]procmap.Owner, string, error) {
-	wanted := make(map[uint64]struct{}, len(inet)+len(unix))
-	for _, rows := range [][]sockets.Socket{inet, unix} {
-		for i := range rows {
-			if rows[i].Inode != 0 {
-				wanted[rows[i].Inode] = struct{}{}
+func findOwners(ctx context.Context, o *Options, inet, unix *rowStore) (map[uint64][]procmap.Owner, string, error) {
+	wanted := make(map[uint64]struct{}, inet.len()+unix.len())
+	for _, rows := range []*rowStore{inet, unix} {
+		_ = rows.each(func(_ int, s *sockets.Socket) error {
+			if s.Inode != 0 {
+				wanted[s.Inode] = struct{}{}
 			}
-		}
+			return nil
+		})
 	}
 	scanner := procmap.New("")
 	euid := os.Geteuid()
@@ -85,23 +86,15 @@ func processLookup(owners map[uint64][]procmap.Owner) func(uint64) []render.Proc
 	}
 }
 
-// heldBy keeps the rows some holder of which matches --pid and --program,
-// and their namespaces (nsOf, when not nil).
-func heldBy(rows []sockets.Socket, nsOf []int, owners map[uint64][]procmap.Owner, o *Options) ([]sockets.Socket, []int) {
-	kept, keptNS := rows[:0], nsOf[:0:0]
-	for i, r := range rows {
-		for _, ow := range owners[r.Inode] {
+// heldBy selects the rows some holder of which matches --pid and
+// --program.
+func heldBy(owners map[uint64][]procmap.Owner, o *Options) func(*sockets.Socket) bool {
+	return func(s *sockets.Socket) bool {
+		for _, ow := range owners[s.Inode] {
 			if (o.PID == 0 || ow.PID == o.PID) && (o.Program == "" || ow.Name == o.Program) {
-				kept = append(kept, r)
-				if nsOf != nil {
-					keptNS = append(keptNS, nsOf[i])
-				}
-				break
+				return true
 			}
 		}
+		return false
 	}
-	if nsOf == nil {
-		keptNS = nil
-	}
-	return kept, keptNS
 }

@@ -261,31 +261,30 @@ func gatherSockets(o *Options, res *resolve.Resolver, stderr io.Writer) (*socket
 	}
 	// Socket inodes are unique across namespaces, so one scan of the
 	// host's /proc finds the owners of every namespace's sockets.
-	var inetRows, unixRows []sockets.Socket
-	var inetNS, unixNS []int
-	collect := func(rows *[]sockets.Socket, nsOf *[]int) func(*sockets.Socket) error {
+	var inetRows, unixRows rowStore
+	collect := func(rows *rowStore) func(*sockets.Socket) error {
 		return func(s *sockets.Socket) error {
-			*rows = append(*rows, *s)
+			rows.add(s)
 			if r.spaces != nil {
-				*nsOf = append(*nsOf, r.cur)
+				rows.ns = append(rows.ns, r.cur)
 			}
 			return nil
 		}
 	}
 	if r.walkInet != nil {
-		if err := r.walkInet(collect(&inetRows, &inetNS)); err != nil {
+		if err := r.walkInet(collect(&inetRows)); err != nil {
 			return nil, err
 		}
 	}
 	if r.walkUnix != nil {
-		if err := r.walkUnix(collect(&unixRows, &unixNS)); err != nil {
+		if err := r.walkUnix(collect(&unixRows)); err != nil {
 			return nil, err
 		}
 	}
 	// Our own netlink socket would count as "a socket seen" in net-tools'
 	// choice of note; the dump is done, so close it first.
 	l.Close()
-	owners, note, err := findOwners(ctx, o, inetRows, unixRows)
+	owners, note, err := findOwners(ctx, o, &inetRows, &unixRows)
 	if err != nil {
 		return nil, err
 	}
@@ -294,16 +293,16 @@ func gatherSockets(o *Options, res *resolve.Resolver, stderr io.Writer) (*socket
 		r.warnings = append(r.warnings, note)
 	}
 	if o.PID != 0 || o.Program != "" {
-		inetRows, inetNS = heldBy(inetRows, inetNS, owners, o)
-		unixRows, unixNS = heldBy(unixRows, unixNS, owners, o)
+		inetRows.keep(heldBy(owners, o))
+		unixRows.keep(heldBy(owners, o))
 	}
 	t.Owner = ownerLookup(owners)
 	t.Processes = processLookup(owners)
 	if r.walkInet != nil {
-		r.walkInet = r.replay(inetRows, inetNS)
+		r.walkInet = r.replay(&inetRows)
 	}
 	if r.walkUnix != nil {
-		r.walkUnix = r.replay(unixRows, unixNS)
+		r.walkUnix = r.replay(&unixRows)
 	}
 	return r, nil
 }
@@ -389,18 +388,15 @@ func userID(name string, res *resolve.Resolver) (uint32, error) {
 	return 0, fmt.Errorf("unknown user `%s'", name)
 }
 
-// replay walks collected rows again; nsOf, with --all-netns, holds each
-// row's namespace.
-func (r *socketRun) replay(rows []sockets.Socket, nsOf []int) func(func(*sockets.Socket) error) error {
+// replay walks collected rows again, with their namespaces under
+// --all-netns.
+func (r *socketRun) replay(rows *rowStore) func(func(*sockets.Socket) error) error {
 	return func(fn func(*sockets.Socket) error) error {
-		for i := range rows {
-			if nsOf != nil {
-				r.cur = nsOf[i]
+		return rows.each(func(i int, s *sockets.Socket) error {
+			if rows.ns != nil {
+				r.cur = rows.ns[i]
 			}
-			if err := fn(&rows[i]); err != nil {
-				return err
-			}
-		}
-		return nil
+			return fn(s)
+		})
 	}
 }

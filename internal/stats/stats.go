@@ -145,7 +145,7 @@ func (r *renderer) section(name string, cs []procfs.Counter, sel Selection) {
 	r.b = append(r.b, name...)
 	r.b = append(r.b, ":\n"...)
 	for _, c := range cs {
-		e, ok := prose[key{name, c.Name}]
+		e, ok := prose()[key{name, c.Name}]
 		if !ok {
 			if c.Value != 0 {
 				r.indent(r.state)

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/netstat-go/netstat/bench/internal/trace"
 )
 
 type outputKind int
@@ -104,7 +106,7 @@ func main() {
 			n = *runsLarge
 		}
 		var results []*result
-		err = onThreadIn(fmt.Sprintf("/proc/%d/ns/net", ld.pid), func() error {
+		err = trace.InNetns(fmt.Sprintf("/proc/%d/ns/net", ld.pid), func() error {
 			results = measure(cmds, n, *slowRuns, *slow, progress)
 			return nil
 		})
@@ -117,7 +119,7 @@ func main() {
 	if *startupRuns > 0 {
 		progress("start-up, in an empty namespace")
 		cmds := startupCommands(bins, skipped)
-		err := onThreadIn("", func() error {
+		err := trace.InNetns("", func() error {
 			rep.startup = measure(cmds, *startupRuns, *startupRuns, time.Hour, progress)
 			return nil
 		})
@@ -183,7 +185,10 @@ func build(dir, netstat string) (*binaries, error) {
 		pkgs = append(pkgs, [2]string{"./cmd/netstat", b.netstat})
 	}
 	for _, p := range pkgs {
+		// As README.md's install command builds it: static, without the
+		// dynamic loader's start-up.
 		cmd := exec.Command("go", "build", "-o", p[1], p[0])
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		cmd.Stderr = os.Stderr
 		if err := cmd.Run(); err != nil {
 			return nil, fmt.Errorf("go build %s: %w (run from the module root)", p[0], err)

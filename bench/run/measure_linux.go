@@ -9,42 +9,11 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
+	"github.com/netstat-go/netstat/bench/internal/trace"
 	"golang.org/x/sys/unix"
 )
-
-// onThreadIn runs f on a locked OS thread in the network namespace at
-// nsPath (or a new, empty one when nsPath is ""), so that every process f
-// starts lives there. The thread is never unlocked: the runtime ends it
-// when f returns instead of reusing it in the wrong namespace.
-func onThreadIn(nsPath string, f func() error) error {
-	errc := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
-		if nsPath == "" {
-			if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-				errc <- fmt.Errorf("unshare(CLONE_NEWNET): %w", err)
-				return
-			}
-		} else {
-			fd, err := unix.Open(nsPath, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-			if err != nil {
-				errc <- fmt.Errorf("open %s: %w", nsPath, err)
-				return
-			}
-			err = unix.Setns(fd, unix.CLONE_NEWNET)
-			unix.Close(fd)
-			if err != nil {
-				errc <- fmt.Errorf("setns %s: %w", nsPath, err)
-				return
-			}
-		}
-		errc <- f()
-	}()
-	return <-errc
-}
 
 // runOnce starts argv with standard output to /dev/null and waits for
 // it, returning its wall time and CPU time (user + system).
@@ -65,98 +34,11 @@ func runOnce(argv []string) (wall, cpu time.Duration, err error) {
 	return wall, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), nil
 }
 
-// checkRun runs argv once under ptrace, capturing its standard output,
-// and reads its peak RSS (VmHWM) when it is about to exit, while its
-// memory is still there. It must run on a locked thread (the tracer).
+// checkRun runs argv once under ptrace (see trace.Run), capturing its
+// standard output. It must run on a locked thread.
 func checkRun(argv []string, out *bytes.Buffer) (wall time.Duration, rss int64, err error) {
-	path, err := exec.LookPath(argv[0])
-	if err != nil {
-		return 0, 0, err
-	}
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		return 0, 0, err
-	}
-	var stderr bytes.Buffer
-	er, ew, err := os.Pipe()
-	if err != nil {
-		return 0, 0, err
-	}
-	devnull, err := os.Open(os.DevNull)
-	if err != nil {
-		return 0, 0, err
-	}
-	defer devnull.Close()
-	start := time.Now()
-	pid, err := syscall.ForkExec(path, argv, &syscall.ProcAttr{
-		Env:   os.Environ(),
-		Files: []uintptr{devnull.Fd(), pw.Fd(), ew.Fd()},
-		Sys:   &syscall.SysProcAttr{Ptrace: true},
-	})
-	pw.Close()
-	ew.Close()
-	if err != nil {
-		pr.Close()
-		er.Close()
-		return 0, 0, fmt.Errorf("start %s: %w", argv[0], err)
-	}
-	copied := make(chan struct{}, 2)
-	go func() { out.ReadFrom(pr); pr.Close(); copied <- struct{}{} }()
-	go func() { stderr.ReadFrom(er); er.Close(); copied <- struct{}{} }()
-	var ws unix.WaitStatus
-	first := true
-	for {
-		if _, err := unix.Wait4(pid, &ws, 0, nil); err != nil {
-			return 0, 0, fmt.Errorf("wait4: %w", err)
-		}
-		if ws.Exited() || ws.Signaled() {
-			break
-		}
-		if !ws.Stopped() {
-			continue
-		}
-		sig := ws.StopSignal()
-		switch {
-		case first && sig == unix.SIGTRAP:
-			// The stop after exec: ask for a stop at exit too.
-			first = false
-			sig = 0
-			if err := unix.PtraceSetOptions(pid, unix.PTRACE_O_TRACEEXIT); err != nil {
-				return 0, 0, fmt.Errorf("ptrace: %w", err)
-			}
-		case sig == unix.SIGTRAP && ws.TrapCause() == unix.PTRACE_EVENT_EXIT:
-			sig = 0
-			rss = vmHWM(pid)
-		}
-		if err := unix.PtraceCont(pid, int(sig)); err != nil {
-			return 0, 0, fmt.Errorf("ptrace cont: %w", err)
-		}
-	}
-	wall = time.Since(start)
-	<-copied
-	<-copied
-	if !ws.Exited() || ws.ExitStatus() != 0 {
-		return wall, rss, fmt.Errorf("%s: status %v: %s", strings.Join(argv, " "), ws, firstLine(stderr.String()))
-	}
-	return wall, rss, nil
-}
-
-// vmHWM reads a process's peak resident set size.
-func vmHWM(pid int) int64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	for _, l := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
-			f := strings.Fields(v)
-			if len(f) > 0 {
-				n, _ := strconv.ParseInt(f[0], 10, 64)
-				return n * 1024
-			}
-		}
-	}
-	return 0
+	r, err := trace.Run(argv, out)
+	return r.Wall, r.RSS, err
 }
 
 func firstLine(s string) string {

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/netstat-go/netstat/bench/internal/trace"
 	"golang.org/x/sys/unix"
 )
 
@@ -150,7 +151,9 @@ func parseSizes(s string) ([]int, error) {
 }
 
 func goBuild(pkg, out string) error {
+	// As README.md's install command builds it: static.
 	cmd := exec.Command("go", "build", "-o", out, pkg)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	cmd.Stderr = os.Stderr
 	if err := cmd.Run(); err != nil {
 		return fmt.Errorf("go build %s: %w (run from the module root)", pkg, err)
@@ -248,7 +251,7 @@ func measure(ld *load, cmds []*command, k int, progress func(string, ...any)) []
 	for i, c := range cmds {
 		results[i] = &result{cmd: c}
 	}
-	err := onThreadIn(fmt.Sprintf("/proc/%d/ns/net", ld.cmd.Process.Pid), func() error {
+	err := trace.InNetns(fmt.Sprintf("/proc/%d/ns/net", ld.cmd.Process.Pid), func() error {
 		for round := range k {
 			for _, r := range results {
 				if r.err != nil {

@@ -218,15 +218,6 @@ func TestEscapedCut(t *testing.T) {
 	}
 }
 
-func BenchmarkAppendInet(b *testing.B) {
-	tb := Table{NumericHosts: true, NumericPorts: true, NumericUsers: true}
-	buf := make([]byte, 0, 256)
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		buf = tb.AppendInet(buf[:0], &inetRows[i%len(inetRows)])
-	}
-}
-
 func TestSummaryGolden(t *testing.T) {
 	s := sockets.Summary{
 		Sockets: 1234, TCPAlloc: 20, TCPOrphans: 1, TCPTimeWait: 3, TCPEstablished: 8,

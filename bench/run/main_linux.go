@@ -11,9 +11,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
+	"github.com/netstat-go/netstat/bench/internal/sockload"
 	"github.com/netstat-go/netstat/bench/internal/trace"
 )
 
@@ -39,11 +39,9 @@ type command struct {
 
 // load is what loadgen reports once ready.
 type load struct {
-	pid                          int
+	*sockload.Load
 	procs, tcp, listeners        int
 	markerPort, markerSockets    int
-	stdin                        io.WriteCloser
-	cmd                          *exec.Cmd
 	startup                      time.Duration
 	askedConns, askedProcs, udpN int
 }
@@ -106,11 +104,11 @@ func main() {
 			n = *runsLarge
 		}
 		var results []*result
-		err = trace.InNetns(fmt.Sprintf("/proc/%d/ns/net", ld.pid), func() error {
+		err = trace.InNetns(ld.NetnsPath(), func() error {
 			results = measure(cmds, n, *slowRuns, *slow, progress)
 			return nil
 		})
-		ld.stop()
+		ld.Stop()
 		if err != nil {
 			fatal(err)
 		}
@@ -214,52 +212,15 @@ func gitCommit() string {
 
 // startLoad starts loadgen and waits for its "ready".
 func startLoad(bin string, c config, udp, unixPairs int) (*load, error) {
-	cmd := exec.Command(bin, "-conns", strconv.Itoa(c.conns), "-procs", strconv.Itoa(c.procs),
+	l, err := sockload.Start(bin, "-conns", strconv.Itoa(c.conns), "-procs", strconv.Itoa(c.procs),
 		"-udp", strconv.Itoa(udp), "-unix", strconv.Itoa(unixPairs))
-	cmd.Stderr = os.Stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		return nil, err
 	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start loadgen: %w", err)
-	}
-	ld := &load{pid: cmd.Process.Pid, stdin: stdin, cmd: cmd, askedConns: c.conns, askedProcs: c.procs, udpN: udp}
-	sc := bufio.NewScanner(stdout)
-	for sc.Scan() {
-		k, v, _ := strings.Cut(sc.Text(), " ")
-		if k == "ready" {
-			ld.startup = time.Since(start)
-			return ld, nil
-		}
-		n, _ := strconv.Atoi(v)
-		switch k {
-		case "procs":
-			ld.procs = n
-		case "tcp":
-			ld.tcp = n
-		case "listeners":
-			ld.listeners = n
-		case "marker_port":
-			ld.markerPort = n
-		case "marker_sockets":
-			ld.markerSockets = n
-		}
-	}
-	stdin.Close()
-	cmd.Wait()
-	return nil, errors.New("loadgen ended before it was ready")
-}
-
-func (ld *load) stop() {
-	ld.stdin.Close()
-	ld.cmd.Wait()
+	r := l.Report
+	return &load{Load: l, procs: r["procs"], tcp: r["tcp"], listeners: r["listeners"],
+		markerPort: r["marker_port"], markerSockets: r["marker_sockets"], startup: l.Opened,
+		askedConns: c.conns, askedProcs: c.procs, udpN: udp}, nil
 }
 
 // socketCommands are the commands timed on a load.

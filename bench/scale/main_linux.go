@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,9 +12,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
+	"github.com/netstat-go/netstat/bench/internal/sockload"
 	"github.com/netstat-go/netstat/bench/internal/trace"
 	"golang.org/x/sys/unix"
 )
@@ -30,14 +29,13 @@ type command struct {
 
 // load is one loadgen run, holding its sockets until stopped.
 type load struct {
+	*sockload.Load
 	kind         string // "UNIX" or "TCP"
 	sockets      int    // sockets asked for
 	want         int    // rows each command should print
 	procs        int
 	opened       time.Duration
 	kernelMemory int64 // MemAvailable before minus after opening, bytes
-	cmd          *exec.Cmd
-	stdin        io.WriteCloser
 }
 
 // result is one command's runs on one load.
@@ -116,7 +114,7 @@ func main() {
 				k = *runsLarge
 			}
 			results := measure(ld, commands(*netstat, kind), k, progress)
-			ld.stop()
+			ld.Stop()
 			writeSection(&b, ld, results)
 		}
 	}
@@ -204,44 +202,18 @@ func startLoad(bin, kind string, n int) (*load, error) {
 		pairs = n / 2
 	}
 	before := memAvailable()
-	cmd := exec.Command(bin, "-conns", strconv.Itoa(conns), "-unix", strconv.Itoa(pairs), "-marker", "0")
-	cmd.Stderr = os.Stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	stdin, err := cmd.StdinPipe()
+	l, err := sockload.Start(bin, "-conns", strconv.Itoa(conns), "-unix", strconv.Itoa(pairs), "-marker", "0")
 	if err != nil {
 		return nil, err
 	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
+	ld := &load{Load: l, kind: kind, sockets: n, procs: l.Report["procs"], opened: l.Opened,
+		kernelMemory: before - memAvailable()}
+	if kind == "TCP" {
+		ld.want = l.Report["tcp"]
+	} else {
+		ld.want = l.Report["unix"]
 	}
-	start := time.Now()
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("start loadgen: %w", err)
-	}
-	ld := &load{kind: kind, sockets: n, cmd: cmd, stdin: stdin}
-	sc := bufio.NewScanner(stdout)
-	for sc.Scan() {
-		k, v, _ := strings.Cut(sc.Text(), " ")
-		m, _ := strconv.Atoi(v)
-		switch {
-		case k == "ready":
-			ld.opened = time.Since(start)
-			ld.kernelMemory = before - memAvailable()
-			return ld, nil
-		case k == "procs":
-			ld.procs = m
-		case k == "tcp" && kind == "TCP", k == "unix" && kind == "UNIX":
-			ld.want = m
-		}
-	}
-	ld.stop()
-	return nil, errors.New("loadgen ended before it was ready")
-}
-
-func (ld *load) stop() {
-	ld.stdin.Close()
-	ld.cmd.Wait()
+	return ld, nil
 }
 
 // measure runs every command k times, round-robin, from a thread in the
@@ -251,7 +223,7 @@ func measure(ld *load, cmds []*command, k int, progress func(string, ...any)) []
 	for i, c := range cmds {
 		results[i] = &result{cmd: c}
 	}
-	err := trace.InNetns(fmt.Sprintf("/proc/%d/ns/net", ld.cmd.Process.Pid), func() error {
+	err := trace.InNetns(ld.NetnsPath(), func() error {
 		for round := range k {
 			for _, r := range results {
 				if r.err != nil {

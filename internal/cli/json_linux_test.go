@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
@@ -239,16 +238,8 @@ func TestJSONRepeat(t *testing.T) {
 	w := newWorld(t)
 	for _, args := range [][]string{{"--json", "-tanc"}, {"--json", "-i", "1"}, {"--json", "--summary", "-c"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
-			var out, errOut syncBuffer
-			cmd := exec.Command(os.Args[0], args...)
-			cmd.Env = append(os.Environ(), selfEnv...)
-			cmd.Stdout, cmd.Stderr = &out, &errOut
-			var err error
-			w.ns.Do(func() { err = cmd.Start() })
-			if err != nil {
-				t.Fatal(err)
-			}
-			waitRounds(t, &out, 2)
+			cmd, out, errOut := w.start(t, args...)
+			waitRounds(t, out, 2)
 			must(t, cmd.Process.Signal(syscall.SIGINT))
 			if err := cmd.Wait(); err != nil {
 				t.Fatalf("after SIGINT: %v (stderr %q)", err, errOut.String())

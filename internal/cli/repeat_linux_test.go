@@ -26,19 +26,11 @@ func TestRepeat(t *testing.T) {
 			if status != 0 {
 				t.Fatalf("%v: status %d", single, status)
 			}
-			var out, errOut syncBuffer
-			cmd := exec.Command(os.Args[0], args...)
-			cmd.Env = append(os.Environ(), selfEnv...)
-			cmd.Stdout, cmd.Stderr = &out, &errOut
-			var err error
-			w.ns.Do(func() { err = cmd.Start() })
-			if err != nil {
-				t.Fatal(err)
-			}
+			cmd, out, errOut := w.start(t, args...)
 			first, _, _ := strings.Cut(once, "\n")
 			waitFor(t, func() bool { return strings.Count(out.String(), first+"\n") >= 2 })
 			must(t, cmd.Process.Signal(syscall.SIGINT))
-			err = cmd.Wait()
+			err := cmd.Wait()
 			if err != nil {
 				t.Fatalf("after SIGINT: %v (stderr %q)", err, errOut.String())
 			}
@@ -84,4 +76,20 @@ func waitFor(t *testing.T, cond func() bool) {
 func waitRounds(t *testing.T, out *syncBuffer, n int) {
 	t.Helper()
 	waitFor(t, func() bool { return strings.Count(out.String(), "\n") >= n })
+}
+
+// start runs this program in the world with args and returns at once,
+// with its standard output and error as they grow.
+func (w *world) start(t *testing.T, args ...string) (*exec.Cmd, *syncBuffer, *syncBuffer) {
+	t.Helper()
+	var out, errOut syncBuffer
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), selfEnv...)
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	var err error
+	w.ns.Do(func() { err = cmd.Start() })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cmd, &out, &errOut
 }

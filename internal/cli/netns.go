@@ -111,10 +111,6 @@ func eachSpace(round func(ns *netns.Namespace) error, stdout, stderr io.Writer) 
 	}
 }
 
-// nsLabel is how text output names a namespace: its name, or
-// net:[INODE] as /proc/PID/ns/net reads.
-func nsLabel(n *netns.Namespace) string { return n.String() }
-
 // nsTitle names a namespace in the line above its tables: "blue
 // (net:[4026532281])", or the inode alone.
 func nsTitle(n *netns.Namespace) string {

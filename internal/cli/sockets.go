@@ -323,7 +323,8 @@ func runSockets(o *Options, res *resolve.Resolver, stdout, stderr io.Writer) err
 	emit := func(s *sockets.Socket) error {
 		row = row[:0]
 		if n := r.namespace(); n != nil {
-			row = appendNetnsColumn(row, nsLabel(n))
+			// Its name, or net:[INODE] as /proc/PID/ns/net reads.
+			row = appendNetnsColumn(row, n.String())
 		}
 		if s.Protocol == sockets.Unix {
 			row = t.AppendUnix(row, s)

@@ -185,6 +185,27 @@ func gatherSockets(o *Options, res *resolve.Resolver, stderr io.Writer) (*socket
 	if !(o.NumericHosts && o.NumericPorts && o.NumericUsers) {
 		t.Names = namer{ctx, res}
 	}
+	// Mistakes in the query come out before anything is opened.
+	q := sockets.Query{
+		IPv4:      sel.ipv4,
+		IPv6:      sel.ipv6,
+		Listening: o.All || o.Listening,
+		Connected: o.All || !o.Listening,
+		TCPInfo:   o.TCPInfo,
+		Memory:    o.Memory,
+	}
+	if o.User != "" {
+		uid, err := userID(o.User, res)
+		if err != nil {
+			return nil, err
+		}
+		q.Match = func(s *sockets.Socket) bool { return s.UID == uid }
+	}
+	if args := filterArgs(o); len(args) > 0 {
+		if err := applyFilter(&q, args); err != nil {
+			return nil, err
+		}
+	}
 	// A malformed /proc line is skipped with a warning, as net-tools
 	// does ("warning, got bogus unix line."), and the rest is shown.
 	cfg := sockets.Config{Source: sourceOf(o.Source), Warn: func(err error) {
@@ -226,26 +247,6 @@ func gatherSockets(o *Options, res *resolve.Resolver, stderr io.Writer) (*socket
 		}
 	}
 
-	q := sockets.Query{
-		IPv4:      sel.ipv4,
-		IPv6:      sel.ipv6,
-		Listening: o.All || o.Listening,
-		Connected: o.All || !o.Listening,
-		TCPInfo:   o.TCPInfo,
-		Memory:    o.Memory,
-	}
-	if o.User != "" {
-		uid, err := userID(o.User, res)
-		if err != nil {
-			return nil, err
-		}
-		q.Match = func(s *sockets.Socket) bool { return s.UID == uid }
-	}
-	if args := filterArgs(o); len(args) > 0 {
-		if err := applyFilter(&q, args); err != nil {
-			return nil, err
-		}
-	}
 	if sel.inetTitle {
 		iq := q
 		iq.Protocols = sel.inet

@@ -7,29 +7,23 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/netstat-go/netstat/internal/linux/rtnl"
 	"golang.org/x/sys/unix"
 )
 
 // The rtnetlink backend: one RTM_GETLINK dump for names, index, flags, MTU
 // and counters, and one RTM_GETADDR dump of the IPv4 addresses for their
-// labels (the alias rows). The transport is hand-written on raw system
-// calls, like internal/linux/sockdiag's, with one reused receive buffer;
-// the decoders are pure functions over bytes.
+// labels (the alias rows). The transport is internal/linux/rtnl's, shared
+// with the routes package; the decoders are pure functions over bytes.
 
 func init() {
 	sources[Netlink] = listNetlink
 	sources[Proc] = listProc
 }
 
-// rtnlBufSize is the size of the reused receive buffer. The kernel sends
-// one skb of at most 32 KiB per recvmsg during a dump; MSG_TRUNC turns a
-// buffer that is too small anyway into an error rather than lost data.
-const rtnlBufSize = 64 << 10
-
 var ne = binary.NativeEndian
 
 const (
-	nlmsgHdrLen   = 16
 	ifinfomsgLen  = 16
 	ifaddrmsgLen  = 8
 	rtattrHdrLen  = 4
@@ -37,160 +31,12 @@ const (
 	stats64Fields = 23     // rtnl_link_stats64 up to tx_compressed
 )
 
-// errDumpInterrupted means the kernel flagged a dump inconsistent
-// (NLM_F_DUMP_INTR): the interfaces changed while it ran.
-var errDumpInterrupted = errors.New("rtnetlink: dump interrupted by a concurrent change")
-
-// rtnlConn is a NETLINK_ROUTE socket with a reusable receive buffer.
-type rtnlConn struct {
-	fd  int
-	pid uint32
-	seq uint32
-	buf []byte
-}
-
-// dialRoute opens a NETLINK_ROUTE socket in the calling thread's network
-// namespace.
-func dialRoute() (*rtnlConn, error) {
-	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_ROUTE)
-	if err != nil {
-		return nil, fmt.Errorf("rtnetlink: socket(AF_NETLINK, NETLINK_ROUTE): %w", err)
-	}
-	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
-		unix.Close(fd)
-		return nil, fmt.Errorf("rtnetlink: bind: %w", err)
-	}
-	sa, err := unix.Getsockname(fd)
-	if err != nil {
-		unix.Close(fd)
-		return nil, fmt.Errorf("rtnetlink: getsockname: %w", err)
-	}
-	nl, ok := sa.(*unix.SockaddrNetlink)
-	if !ok {
-		unix.Close(fd)
-		return nil, fmt.Errorf("rtnetlink: getsockname returned %T", sa)
-	}
-	return &rtnlConn{fd: fd, pid: nl.Pid, buf: make([]byte, rtnlBufSize)}, nil
-}
-
-func (c *rtnlConn) close() { unix.Close(c.fd) }
-
-// dumpRequest builds an NLM_F_DUMP request of type typ with the given
-// fixed header (ifinfomsg or ifaddrmsg) whose first byte is the family.
-func dumpRequest(typ uint16, seq uint32, family uint8, bodyLen int) []byte {
-	req := make([]byte, nlmsgHdrLen+bodyLen)
-	ne.PutUint32(req[0:4], uint32(len(req)))
-	ne.PutUint16(req[4:6], typ)
-	ne.PutUint16(req[6:8], unix.NLM_F_REQUEST|unix.NLM_F_DUMP)
-	ne.PutUint32(req[8:12], seq)
-	req[nlmsgHdrLen] = family
-	return req
-}
-
-// dump sends a dump request and calls fn with the type and payload of each
-// reply message until NLMSG_DONE. The payload aliases the receive buffer.
-// If the kernel flagged the dump inconsistent, everything is still read and
-// delivered and errDumpInterrupted is returned.
-func (c *rtnlConn) dump(typ uint16, family uint8, bodyLen int, fn func(typ uint16, payload []byte) error) error {
-	c.seq++
-	req := dumpRequest(typ, c.seq, family, bodyLen)
-	for {
-		err := unix.Sendto(c.fd, req, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK})
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("rtnetlink: sendto: %w", err)
-		}
-		break
-	}
-	var fnErr error
-	call := func(t uint16, p []byte) error {
-		if fnErr == nil {
-			fnErr = fn(t, p)
-		}
-		return nil
-	}
-	intr := false
-	for {
-		n, _, err := unix.Recvfrom(c.fd, c.buf, unix.MSG_TRUNC)
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("rtnetlink: recvfrom: %w", err)
-		}
-		if n > len(c.buf) {
-			return fmt.Errorf("rtnetlink: reply of %d bytes truncated to %d", n, len(c.buf))
-		}
-		done, i, err := walkMessages(c.buf[:n], c.seq, c.pid, call)
-		intr = intr || i
-		if err != nil {
-			return err
-		}
-		if done {
-			break
-		}
-	}
-	if fnErr != nil {
-		return fnErr
-	}
-	if intr {
-		return errDumpInterrupted
-	}
-	return nil
-}
-
-// walkMessages walks the netlink messages in b, calling fn for those that
-// answer request seq of port pid and are neither NLMSG_DONE nor
-// NLMSG_ERROR. It reports whether the dump ended (NLMSG_DONE), whether any
-// message carried NLM_F_DUMP_INTR, and a kernel error or malformed input.
-func walkMessages(b []byte, seq, pid uint32, fn func(typ uint16, payload []byte) error) (done, intr bool, err error) {
-	for len(b) > 0 {
-		if len(b) < nlmsgHdrLen {
-			return done, intr, fmt.Errorf("rtnetlink: %d trailing bytes, short of a message header", len(b))
-		}
-		l := ne.Uint32(b[0:4])
-		if l < nlmsgHdrLen || uint64(l) > uint64(len(b)) {
-			return done, intr, fmt.Errorf("rtnetlink: message length %d out of range (%d bytes left)", l, len(b))
-		}
-		typ, flags := ne.Uint16(b[4:6]), ne.Uint16(b[6:8])
-		mseq, mpid := ne.Uint32(b[8:12]), ne.Uint32(b[12:16])
-		payload := b[nlmsgHdrLen:l]
-		next := min(align4(int(l)), len(b))
-		b = b[next:]
-		if mseq != seq || mpid != pid {
-			continue // stale reply to something else
-		}
-		if flags&unix.NLM_F_DUMP_INTR != 0 {
-			intr = true
-		}
-		switch typ {
-		case unix.NLMSG_NOOP:
-		case unix.NLMSG_DONE:
-			if len(payload) >= 4 {
-				if e := int32(ne.Uint32(payload[0:4])); e < 0 {
-					return true, intr, fmt.Errorf("rtnetlink: dump: %w", unix.Errno(-e))
-				}
-			}
-			return true, intr, nil
-		case unix.NLMSG_ERROR:
-			if len(payload) < 4 {
-				return done, intr, errors.New("rtnetlink: short NLMSG_ERROR")
-			}
-			if e := int32(ne.Uint32(payload[0:4])); e != 0 {
-				if e < 0 {
-					e = -e
-				}
-				return true, intr, fmt.Errorf("rtnetlink: %w", unix.Errno(e))
-			}
-		default:
-			if err := fn(typ, payload); err != nil {
-				return done, intr, err
-			}
-		}
-	}
-	return done, intr, nil
+// header returns the fixed header of a dump request: bodyLen zero bytes
+// (an ifinfomsg or ifaddrmsg) whose first is the family.
+func header(family uint8, bodyLen int) []byte {
+	b := make([]byte, bodyLen)
+	b[0] = family
+	return b
 }
 
 func align4(n int) int { return (n + 3) &^ 3 }
@@ -324,23 +170,23 @@ func decodeAddr(p []byte) (family uint8, index uint32, label string, err error) 
 // listNetlink is List over rtnetlink. A dump the kernel flags as
 // interrupted by a concurrent change is retried a few times.
 func listNetlink() ([]Interface, error) {
-	c, err := dialRoute()
+	c, err := rtnl.Dial()
 	if err != nil {
 		return nil, err
 	}
-	defer c.close()
+	defer c.Close()
 	for try := 0; ; try++ {
-		out, err := c.list()
-		if errors.Is(err, errDumpInterrupted) && try < 4 {
+		out, err := listRTNL(c)
+		if errors.Is(err, rtnl.ErrDumpInterrupted) && try < 4 {
 			continue
 		}
 		return out, err
 	}
 }
 
-func (c *rtnlConn) list() ([]Interface, error) {
+func listRTNL(c *rtnl.Conn) ([]Interface, error) {
 	var out []Interface
-	err := c.dump(unix.RTM_GETLINK, unix.AF_UNSPEC, ifinfomsgLen, func(typ uint16, p []byte) error {
+	err := c.Dump(unix.RTM_GETLINK, header(unix.AF_UNSPEC, ifinfomsgLen), func(typ uint16, p []byte) error {
 		if typ != unix.RTM_NEWLINK {
 			return nil
 		}
@@ -362,7 +208,7 @@ func (c *rtnlConn) list() ([]Interface, error) {
 		return nil, err
 	}
 	var labels []string
-	err = c.dump(unix.RTM_GETADDR, unix.AF_INET, ifaddrmsgLen, func(typ uint16, p []byte) error {
+	err = c.Dump(unix.RTM_GETADDR, header(unix.AF_INET, ifaddrmsgLen), func(typ uint16, p []byte) error {
 		if typ != unix.RTM_NEWADDR {
 			return nil
 		}

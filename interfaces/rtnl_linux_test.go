@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/netstat-go/netstat/internal/linux/rtnl"
 	"github.com/netstat-go/netstat/internal/nstest"
 	"golang.org/x/sys/unix"
 )
@@ -216,39 +217,6 @@ func TestDecodeLinkStats(t *testing.T) {
 	}
 }
 
-func TestWalkMessages(t *testing.T) {
-	msg := func(typ, flags uint16, seq uint32, payload []byte) []byte {
-		m := make([]byte, nlmsgHdrLen, align4(nlmsgHdrLen+len(payload)))
-		ne.PutUint32(m[0:], uint32(nlmsgHdrLen+len(payload)))
-		ne.PutUint16(m[4:], typ)
-		ne.PutUint16(m[6:], flags)
-		ne.PutUint32(m[8:], seq)
-		ne.PutUint32(m[12:], 42)
-		return append(m, payload...)[:cap(m)]
-	}
-	var b []byte
-	b = append(b, msg(unix.RTM_NEWLINK, unix.NLM_F_MULTI, 5, []byte{1, 2, 3})...)
-	b = append(b, msg(unix.RTM_NEWLINK, unix.NLM_F_MULTI, 4, []byte{9})...) // other request
-	b = append(b, msg(unix.RTM_NEWLINK, unix.NLM_F_MULTI|unix.NLM_F_DUMP_INTR, 5, []byte{4})...)
-	b = append(b, msg(unix.NLMSG_DONE, unix.NLM_F_MULTI, 5, make([]byte, 4))...)
-	var got [][]byte
-	done, intr, err := walkMessages(b, 5, 42, func(typ uint16, p []byte) error {
-		got = append(got, p)
-		return nil
-	})
-	if !done || !intr || err != nil || cmp.Diff([][]byte{{1, 2, 3}, {4}}, got) != "" {
-		t.Errorf("walkMessages: done %v intr %v err %v payloads %v", done, intr, err, got)
-	}
-	e := make([]byte, 4)
-	ne.PutUint32(e, uint32(0xffffffff)) // -EPERM
-	if _, _, err := walkMessages(msg(unix.NLMSG_ERROR, 0, 5, e), 5, 42, nil); !errors.Is(err, unix.EPERM) {
-		t.Errorf("NLMSG_ERROR -1: %v, want EPERM", err)
-	}
-	if _, _, err := walkMessages(b[:18], 5, 42, func(uint16, []byte) error { return nil }); err == nil {
-		t.Error("truncated message: no error")
-	}
-}
-
 func FuzzDecodeLink(f *testing.F) {
 	f.Add(link(1, 0x49, attr(unix.IFLA_IFNAME, []byte("lo\x00"))))
 	f.Fuzz(func(t *testing.T, p []byte) {
@@ -261,7 +229,7 @@ func FuzzDecodeLink(f *testing.F) {
 		}
 		_ = l
 		_, _, _, _ = decodeAddr(p)
-		_, _, _ = walkMessages(p, 0, 0, func(uint16, []byte) error { return nil })
+		_, _, _ = rtnl.Walk(p, 0, 0, func(uint16, []byte) error { return nil })
 	})
 }
 
@@ -287,14 +255,14 @@ func TestWriteFuzzSeeds(t *testing.T) {
 		t.Fatal(err)
 	}
 	ns.Do(func() {
-		c, err := dialRoute()
+		c, err := rtnl.Dial()
 		if err != nil {
 			t.Error(err)
 			return
 		}
-		defer c.close()
+		defer c.Close()
 		n := 0
-		err = c.dump(unix.RTM_GETLINK, unix.AF_UNSPEC, ifinfomsgLen, func(typ uint16, p []byte) error {
+		err = c.Dump(unix.RTM_GETLINK, header(unix.AF_UNSPEC, ifinfomsgLen), func(typ uint16, p []byte) error {
 			seed := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", p)
 			n++
 			return os.WriteFile(filepath.Join(dir, fmt.Sprintf("kernel-link-%d", n)), []byte(seed), 0o644)

@@ -5,32 +5,23 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
-	"unsafe"
 
+	"github.com/netstat-go/netstat/internal/linux/rtnl"
 	"golang.org/x/sys/unix"
 )
 
-// The rtnetlink backend. Like internal/linux/sockdiag, the transport is
-// hand-written on raw system calls: every recvfrom lands in one reused
-// buffer and the messages are decoded in place by decodeRoute, a pure
-// function over bytes (fuzzed by FuzzDecodeRoute).
-
-// rtnlBufSize is the receive buffer. The kernel builds each dump batch in
-// one skb of at most 32 KiB and delivers one skb per recvfrom; MSG_TRUNC
-// turns a too-small buffer into an error instead of silent loss.
-const rtnlBufSize = 64 << 10
+// The rtnetlink backend. The transport is internal/linux/rtnl's, shared
+// with the interfaces package (one reused receive buffer); the messages
+// are decoded in place by decodeRoute, a pure function over bytes (fuzzed
+// by FuzzDecodeRoute).
 
 // From linux/netlink.h and linux/rtnetlink.h.
 const (
-	nlmsgHdrLen  = 16
 	rtmsgLen     = 12
 	ifinfomsgLen = 16
 	rtaHdrLen    = 4
 	rtnhLen      = 8
 
-	nlmsgError    = 2
-	nlmsgDone     = 3
-	nlmFDumpIntr  = 0x10
 	rtmNewLink    = 16
 	rtmGetLink    = 18
 	rtmNewRoute   = 24
@@ -78,9 +69,6 @@ var ne = binary.NativeEndian
 
 // errMalformed is wrapped by decoding errors.
 var errMalformed = errors.New("routes: malformed rtnetlink message")
-
-// errDumpInterrupted: the routes changed during the dump (NLM_F_DUMP_INTR).
-var errDumpInterrupted = errors.New("routes: rtnetlink dump interrupted by a concurrent change")
 
 // rtHop is one next hop.
 type rtHop struct {
@@ -468,143 +456,10 @@ func assemble6(tables []*table6, names map[int32]string) []Route {
 	return rs
 }
 
-// rtnlConn is a NETLINK_ROUTE socket with a reused receive buffer.
-type rtnlConn struct {
-	fd      int
-	pid     uint32
-	seq     uint32
-	buf     []byte
-	from    unix.RawSockaddrNetlink
-	fromLen uint32
-}
-
-func dialRTNL() (*rtnlConn, error) {
-	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_ROUTE)
-	if err != nil {
-		return nil, fmt.Errorf("routes: socket(AF_NETLINK, NETLINK_ROUTE): %w", err)
-	}
-	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
-		unix.Close(fd)
-		return nil, fmt.Errorf("routes: netlink bind: %w", err)
-	}
-	sa, err := unix.Getsockname(fd)
-	if err != nil {
-		unix.Close(fd)
-		return nil, fmt.Errorf("routes: netlink getsockname: %w", err)
-	}
-	nl, ok := sa.(*unix.SockaddrNetlink)
-	if !ok {
-		unix.Close(fd)
-		return nil, fmt.Errorf("routes: getsockname returned %T", sa)
-	}
-	return &rtnlConn{fd: fd, pid: nl.Pid, buf: make([]byte, rtnlBufSize)}, nil
-}
-
-func (c *rtnlConn) close() { unix.Close(c.fd) }
-
-// dump sends a dump request of type typ with body and calls fn with the
-// type and payload of each reply until NLMSG_DONE. After an error from fn
-// it keeps reading to the end of the dump and then returns that error.
-func (c *rtnlConn) dump(typ uint16, body []byte, fn func(typ uint16, payload []byte) error) error {
-	c.seq++
-	req := make([]byte, nlmsgHdrLen+len(body))
-	ne.PutUint32(req[0:4], uint32(len(req)))
-	ne.PutUint16(req[4:6], typ)
-	ne.PutUint16(req[6:8], unix.NLM_F_REQUEST|unix.NLM_F_DUMP)
-	ne.PutUint32(req[8:12], c.seq)
-	copy(req[nlmsgHdrLen:], body)
-	for {
-		err := unix.Sendto(c.fd, req, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK})
-		if err == unix.EINTR {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("routes: netlink sendto: %w", err)
-		}
-		break
-	}
-	var fnErr error
-	intr := false
-	for {
-		n, err := c.recv()
-		if err != nil {
-			return err
-		}
-		b := c.buf[:n]
-		for len(b) > 0 {
-			if len(b) < nlmsgHdrLen {
-				return malformed("%d trailing bytes after the last message", len(b))
-			}
-			l := int(ne.Uint32(b[0:4]))
-			if l < nlmsgHdrLen || l > len(b) {
-				return malformed("message length %d of %d bytes", l, len(b))
-			}
-			mtyp, flags := ne.Uint16(b[4:6]), ne.Uint16(b[6:8])
-			seq, pid := ne.Uint32(b[8:12]), ne.Uint32(b[12:16])
-			payload := b[nlmsgHdrLen:l]
-			a := (l + 3) &^ 3
-			if a > len(b) {
-				a = len(b)
-			}
-			b = b[a:]
-			if seq != c.seq || pid != c.pid {
-				continue // a stale reply
-			}
-			if flags&nlmFDumpIntr != 0 {
-				intr = true
-			}
-			switch mtyp {
-			case nlmsgDone:
-				if fnErr != nil {
-					return fnErr
-				}
-				if intr {
-					return errDumpInterrupted
-				}
-				return nil
-			case nlmsgError:
-				if len(payload) < 4 {
-					return malformed("NLMSG_ERROR of %d bytes", len(payload))
-				}
-				if e := int32(ne.Uint32(payload)); e != 0 {
-					return fmt.Errorf("routes: rtnetlink dump: %w", unix.Errno(-e))
-				}
-				return fnErr
-			}
-			if fnErr == nil {
-				fnErr = fn(mtyp, payload)
-			}
-		}
-	}
-}
-
-func (c *rtnlConn) recv() (int, error) {
-	for {
-		c.fromLen = unix.SizeofSockaddrNetlink
-		r, _, errno := unix.Syscall6(unix.SYS_RECVFROM, uintptr(c.fd),
-			uintptr(unsafe.Pointer(&c.buf[0])), uintptr(len(c.buf)), unix.MSG_TRUNC,
-			uintptr(unsafe.Pointer(&c.from)), uintptr(unsafe.Pointer(&c.fromLen)))
-		if errno == unix.EINTR {
-			continue
-		}
-		if errno != 0 {
-			return 0, fmt.Errorf("routes: netlink recvfrom: %w", errno)
-		}
-		n := int(r)
-		if n > len(c.buf) {
-			return 0, malformed("reply of %d bytes does not fit the %d-byte buffer", n, len(c.buf))
-		}
-		if c.from.Family != unix.AF_NETLINK || c.from.Pid != 0 {
-			continue // not from the kernel
-		}
-		return n, nil
-	}
-}
-
 // links returns the interface names by index (RTM_GETLINK dump).
-func (c *rtnlConn) links() (map[int32]string, error) {
+func links(c *rtnl.Conn) (map[int32]string, error) {
 	names := map[int32]string{}
-	err := c.dump(rtmGetLink, make([]byte, ifinfomsgLen), func(typ uint16, p []byte) error {
+	err := c.Dump(rtmGetLink, make([]byte, ifinfomsgLen), func(typ uint16, p []byte) error {
 		if typ != rtmNewLink {
 			return nil
 		}
@@ -618,7 +473,7 @@ func (c *rtnlConn) links() (map[int32]string, error) {
 }
 
 // routes dumps family's routes and returns the rows /proc shows.
-func (c *rtnlConn) routes(family Family, names map[int32]string) ([]Route, error) {
+func dumpRoutes(c *rtnl.Conn, family Family, names map[int32]string) ([]Route, error) {
 	body := make([]byte, rtmsgLen)
 	body[0] = unix.AF_INET
 	if family == IPv6 {
@@ -626,7 +481,7 @@ func (c *rtnlConn) routes(family Family, names map[int32]string) ([]Route, error
 	}
 	var rs []Route
 	var tables []*table6
-	err := c.dump(rtmGetRoute, body, func(typ uint16, p []byte) error {
+	err := c.Dump(rtmGetRoute, body, func(typ uint16, p []byte) error {
 		if typ != rtmNewRoute {
 			return nil
 		}
@@ -669,18 +524,18 @@ func (c *rtnlConn) routes(family Family, names map[int32]string) ([]Route, error
 // calling thread's network namespace, retrying a dump the kernel flagged
 // as interrupted.
 func listNetlink(family Family) ([]Route, error) {
-	c, err := dialRTNL()
+	c, err := rtnl.Dial()
 	if err != nil {
 		return nil, err
 	}
-	defer c.close()
+	defer c.Close()
 	for attempt := 0; ; attempt++ {
-		names, err := c.links()
+		names, err := links(c)
 		var rs []Route
 		if err == nil {
-			rs, err = c.routes(family, names)
+			rs, err = dumpRoutes(c, family, names)
 		}
-		if errors.Is(err, errDumpInterrupted) && attempt < 3 {
+		if errors.Is(err, rtnl.ErrDumpInterrupted) && attempt < 3 {
 			continue
 		}
 		return rs, err

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/netstat-go/netstat/internal/linux/rtnl"
 	"github.com/netstat-go/netstat/internal/nstest"
 	"golang.org/x/sys/unix"
 )
@@ -145,14 +146,14 @@ func TestWriteRouteSeeds(t *testing.T) {
 	for _, af := range []byte{unix.AF_INET, unix.AF_INET6} {
 		var err error
 		ns.Do(func() {
-			var c *rtnlConn
-			if c, err = dialRTNL(); err != nil {
+			var c *rtnl.Conn
+			if c, err = rtnl.Dial(); err != nil {
 				return
 			}
-			defer c.close()
+			defer c.Close()
 			body := make([]byte, rtmsgLen)
 			body[0] = af
-			err = c.dump(rtmGetRoute, body, func(typ uint16, p []byte) error {
+			err = c.Dump(rtmGetRoute, body, func(typ uint16, p []byte) error {
 				if typ != rtmNewRoute {
 					return nil
 				}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/netstat-go/netstat/bench/internal/host"
 	"github.com/netstat-go/netstat/bench/internal/sockload"
 	"github.com/netstat-go/netstat/bench/internal/trace"
 )
@@ -87,9 +88,9 @@ func main() {
 
 	rep := &report{
 		started: time.Now().UTC(),
-		env:     env(),
+		env:     host.Machine(),
 		args:    os.Args[1:],
-		commit:  gitCommit(),
+		commit:  host.GitDescribe(),
 	}
 	for _, c := range cfgs {
 		progress(fmt.Sprintf("N=%d P=%d: starting loadgen", c.conns, c.procs))
@@ -175,7 +176,7 @@ func build(dir, netstat string) (*binaries, error) {
 		empty:    filepath.Join(dir, "empty"),
 		loadgen:  filepath.Join(dir, "loadgen"),
 		netstat:  netstat,
-		netTools: netToolsNetstat(),
+		netTools: host.NetTools(),
 	}
 	pkgs := [][2]string{{"./bench/floor", b.floor}, {"./bench/empty", b.empty}, {"./bench/loadgen", b.loadgen}}
 	if netstat == "" {
@@ -183,13 +184,8 @@ func build(dir, netstat string) (*binaries, error) {
 		pkgs = append(pkgs, [2]string{"./cmd/netstat", b.netstat})
 	}
 	for _, p := range pkgs {
-		// As README.md's install command builds it: static, without the
-		// dynamic loader's start-up.
-		cmd := exec.Command("go", "build", "-o", p[1], p[0])
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		cmd.Stderr = os.Stderr
-		if err := cmd.Run(); err != nil {
-			return nil, fmt.Errorf("go build %s: %w (run from the module root)", p[0], err)
+		if err := host.GoBuild(p[0], p[1]); err != nil {
+			return nil, err
 		}
 	}
 	var err error
@@ -200,14 +196,6 @@ func build(dir, netstat string) (*binaries, error) {
 		return nil, err
 	}
 	return b, nil
-}
-
-func gitCommit() string {
-	out, err := exec.Command("git", "describe", "--always", "--dirty").Output()
-	if err != nil {
-		return "unknown"
-	}
-	return strings.TrimSpace(string(out))
 }
 
 // startLoad starts loadgen and waits for its "ready".

@@ -4,15 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"os"
 	"os/exec"
-	"runtime"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/netstat-go/netstat/bench/internal/trace"
-	"golang.org/x/sys/unix"
 )
 
 // runOnce starts argv with standard output to /dev/null and waits for
@@ -154,43 +151,3 @@ func measure(cmds []*command, runs, slowRuns int, slow time.Duration, progress f
 }
 
 func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
-
-// env describes the machine for the report.
-func env() []string {
-	var lines []string
-	var u unix.Utsname
-	if unix.Uname(&u) == nil {
-		lines = append(lines, "kernel: "+unix.ByteSliceToString(u.Release[:]))
-	}
-	lines = append(lines, fmt.Sprintf("CPUs: %d", runtime.NumCPU()))
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for _, l := range strings.Split(string(b), "\n") {
-			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
-				lines = append(lines, "CPU: "+strings.TrimSpace(v))
-				break
-			}
-		}
-	}
-	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
-		l, _, _ := strings.Cut(string(b), "\n")
-		lines = append(lines, "memory: "+strings.Join(strings.Fields(l)[1:], " "))
-	}
-	lines = append(lines, "Go: "+runtime.Version())
-	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
-		lines = append(lines, "load average at the start: "+strings.Join(strings.Fields(string(b))[:3], " "))
-	}
-	for _, v := range [][]string{{"ss", "-V"}, {netToolsNetstat(), "-V"}} {
-		out, _ := exec.Command(v[0], v[1:]...).Output()
-		lines = append(lines, firstLine(strings.TrimSpace(string(out))))
-	}
-	return lines
-}
-
-func netToolsNetstat() string {
-	for _, p := range []string{"/usr/bin/netstat", "/bin/netstat", "/usr/sbin/netstat"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	return "netstat"
-}

@@ -6,17 +6,15 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/netstat-go/netstat/bench/internal/host"
 	"github.com/netstat-go/netstat/bench/internal/sockload"
 	"github.com/netstat-go/netstat/bench/internal/trace"
-	"golang.org/x/sys/unix"
 )
 
 // command is one command line run on a load, and how to count its rows.
@@ -71,17 +69,17 @@ func main() {
 	}
 	defer os.RemoveAll(dir)
 	loadgen := filepath.Join(dir, "loadgen")
-	if err := goBuild("./bench/loadgen", loadgen); err != nil {
+	if err := host.GoBuild("./bench/loadgen", loadgen); err != nil {
 		fatal(err)
 	}
 	if *netstat == "" {
 		*netstat = filepath.Join(dir, "netstat")
-		if err := goBuild("./cmd/netstat", *netstat); err != nil {
+		if err := host.GoBuild("./cmd/netstat", *netstat); err != nil {
 			fatal(err)
 		}
 	}
 	if *label == "" {
-		*label = gitDescribe()
+		*label = host.GitDescribe()
 	}
 	progress := func(format string, a ...any) { fmt.Fprintf(os.Stderr, "scale: "+format+"\n", a...) }
 
@@ -89,7 +87,7 @@ func main() {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Run `go run ./bench/scale %s` on %s UTC; netstat at %s.\n\n",
 		strings.Join(os.Args[1:], " "), started.Format("2006-01-02 15:04"), *label)
-	for _, l := range machine() {
+	for _, l := range host.Machine() {
 		fmt.Fprintf(&b, "- %s\n", l)
 	}
 	fmt.Fprintln(&b)
@@ -148,34 +146,6 @@ func parseSizes(s string) ([]int, error) {
 	return ns, nil
 }
 
-func goBuild(pkg, out string) error {
-	// As README.md's install command builds it: static.
-	cmd := exec.Command("go", "build", "-o", out, pkg)
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	cmd.Stderr = os.Stderr
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("go build %s: %w (run from the module root)", pkg, err)
-	}
-	return nil
-}
-
-func gitDescribe() string {
-	out, err := exec.Command("git", "describe", "--always", "--dirty").Output()
-	if err != nil {
-		return "unknown"
-	}
-	return strings.TrimSpace(string(out))
-}
-
-func netTools() string {
-	for _, p := range []string{"/usr/bin/netstat", "/bin/netstat", "/usr/sbin/netstat"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	return "netstat"
-}
-
 // commands are what runs on a load of kind.
 func commands(netstat, kind string) []*command {
 	flag, proto, prefix := "-xan", "unix", "\nunix "
@@ -186,7 +156,7 @@ func commands(netstat, kind string) []*command {
 	return []*command{
 		{name: "netstat " + flag, argv: []string{netstat, flag}, needle: prefix},
 		{name: "netstat " + flag + " --json", argv: []string{netstat, flag, "--json"}, needle: jsonRow},
-		{name: "net-tools netstat " + flag, argv: []string{netTools(), flag}, needle: prefix},
+		{name: "net-tools netstat " + flag, argv: []string{host.NetTools(), flag}, needle: prefix},
 		// ss prints one header line, then one line per socket.
 		{name: "ss " + flag, argv: []string{"ss", flag}, needle: "\n", minus: 1},
 	}
@@ -201,13 +171,13 @@ func startLoad(bin, kind string, n int) (*load, error) {
 	} else {
 		pairs = n / 2
 	}
-	before := memAvailable()
+	before := host.KB("/proc/meminfo", "MemAvailable")
 	l, err := sockload.Start(bin, "-conns", strconv.Itoa(conns), "-unix", strconv.Itoa(pairs), "-marker", "0")
 	if err != nil {
 		return nil, err
 	}
 	ld := &load{Load: l, kind: kind, sockets: n, procs: l.Report["procs"], opened: l.Opened,
-		kernelMemory: before - memAvailable()}
+		kernelMemory: before - host.KB("/proc/meminfo", "MemAvailable")}
 	if kind == "TCP" {
 		ld.want = l.Report["tcp"]
 	} else {
@@ -292,57 +262,3 @@ func writeSection(w io.Writer, ld *load, results []*result) {
 
 func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
 func mib(b int64) float64        { return float64(b) / (1 << 20) }
-
-// memAvailable reads MemAvailable from /proc/meminfo, in bytes.
-func memAvailable() int64 {
-	b, err := os.ReadFile("/proc/meminfo")
-	if err != nil {
-		return 0
-	}
-	for l := range strings.SplitSeq(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, "MemAvailable:"); ok {
-			if f := strings.Fields(v); len(f) > 0 {
-				n, _ := strconv.ParseInt(f[0], 10, 64)
-				return n * 1024
-			}
-		}
-	}
-	return 0
-}
-
-// machine describes the host for the report.
-func machine() []string {
-	var lines []string
-	var u unix.Utsname
-	if unix.Uname(&u) == nil {
-		lines = append(lines, "kernel: "+unix.ByteSliceToString(u.Release[:]))
-	}
-	lines = append(lines, fmt.Sprintf("CPUs: %d", runtime.NumCPU()))
-	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
-		for l := range strings.SplitSeq(string(b), "\n") {
-			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
-				lines = append(lines, "CPU: "+strings.TrimSpace(v))
-				break
-			}
-		}
-	}
-	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
-		l, _, _ := strings.Cut(string(b), "\n")
-		if f := strings.Fields(l); len(f) > 1 {
-			lines = append(lines, "memory: "+strings.Join(f[1:], " "))
-		}
-	}
-	lines = append(lines, "Go: "+runtime.Version())
-	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
-		// Other work on the machine shows in the times; say how much.
-		if f := strings.Fields(string(b)); len(f) >= 3 {
-			lines = append(lines, "load average at the start: "+strings.Join(f[:3], " "))
-		}
-	}
-	for _, v := range [][]string{{"ss", "-V"}, {netTools(), "-V"}} {
-		out, _ := exec.Command(v[0], v[1:]...).Output()
-		l, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
-		lines = append(lines, l)
-	}
-	return lines
-}

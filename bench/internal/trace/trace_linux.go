@@ -7,11 +7,11 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/netstat-go/netstat/bench/internal/host"
 	"golang.org/x/sys/unix"
 )
 
@@ -146,18 +146,4 @@ func Run(argv []string, stdout io.Writer) (Result, error) {
 }
 
 // VmHWM reads a process's peak resident set size in bytes (0 if unknown).
-func VmHWM(pid int) int64 {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	for l := range strings.SplitSeq(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
-			if f := strings.Fields(v); len(f) > 0 {
-				n, _ := strconv.ParseInt(f[0], 10, 64)
-				return n * 1024
-			}
-		}
-	}
-	return 0
-}
+func VmHWM(pid int) int64 { return host.KB(fmt.Sprintf("/proc/%d/status", pid), "VmHWM") }

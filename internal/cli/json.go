@@ -131,26 +131,17 @@ func (j *jsonOut) routes() error {
 	d := j.begin("routes")
 	d.Field("cache", o.Cache)
 	d.BeginArray("routes")
-	if v4 := o.Inet || !o.Inet6; v4 && !o.Cache {
-		rs, err := routes.List(routes.Config{}, routes.IPv4)
+	v4, v6 := o.routeFamilies()
+	for _, fam := range []routes.Family{routes.IPv4, routes.IPv6} {
+		if fam == routes.IPv4 && !v4 || fam == routes.IPv6 && !v6 {
+			continue
+		}
+		rs, err := listedRoutes(o, fam)
 		if err != nil {
 			return err
 		}
 		for i := range rs {
-			if render.Listed4(&rs[i]) {
-				d.Item(t.JSON(&rs[i]))
-			}
-		}
-	}
-	if o.Inet6 {
-		rs, err := routes.List(routes.Config{}, routes.IPv6)
-		if err != nil {
-			return err
-		}
-		for i := range rs {
-			if render.Listed6(&rs[i], o.Cache) {
-				d.Item(t.JSON(&rs[i]))
-			}
+			d.Item(t.JSON(&rs[i]))
 		}
 	}
 	d.EndArray()

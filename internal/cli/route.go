@@ -91,7 +91,7 @@ func runRoutes(o *Options, res *resolve.Resolver, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, "No routing for address family `unix'.")
 		return statusError(exitUsage)
 	}
-	v4, v6 := o.Inet || !o.Inet6, o.Inet6
+	v4, v6 := o.routeFamilies()
 	t := &render.RouteTable{Extend: o.Extend}
 	if !o.NumericHosts {
 		t.Names = routeNamer{ctx: context.Background(), r: res, nets: loadNetworks("/etc/networks")}
@@ -101,33 +101,27 @@ func runRoutes(o *Options, res *resolve.Resolver, stdout, stderr io.Writer) erro
 	if v4 {
 		io.WriteString(w, render.RouteTitle(routes.IPv4, o.Cache))
 		io.WriteString(w, t.RouteHeader(o.Cache))
-		if !o.Cache {
-			rs, err := routes.List(routes.Config{}, routes.IPv4)
-			if err != nil {
-				w.Flush()
-				return err
-			}
-			for i := range rs {
-				if render.Listed4(&rs[i]) {
-					row = t.AppendRoute(row[:0], &rs[i])
-					w.Write(row)
-				}
-			}
-		}
-	}
-	if v6 {
-		io.WriteString(w, render.RouteTitle(routes.IPv6, o.Cache))
-		io.WriteString(w, t.Route6Header())
-		rs, err := routes.List(routes.Config{}, routes.IPv6)
+		rs, err := listedRoutes(o, routes.IPv4)
 		if err != nil {
 			w.Flush()
 			return err
 		}
 		for i := range rs {
-			if render.Listed6(&rs[i], o.Cache) {
-				row = t.AppendRoute6(row[:0], &rs[i])
-				w.Write(row)
-			}
+			row = t.AppendRoute(row[:0], &rs[i])
+			w.Write(row)
+		}
+	}
+	if v6 {
+		io.WriteString(w, render.RouteTitle(routes.IPv6, o.Cache))
+		io.WriteString(w, t.Route6Header())
+		rs, err := listedRoutes(o, routes.IPv6)
+		if err != nil {
+			w.Flush()
+			return err
+		}
+		for i := range rs {
+			row = t.AppendRoute6(row[:0], &rs[i])
+			w.Write(row)
 		}
 	}
 	if err := w.Flush(); err != nil {
@@ -138,3 +132,27 @@ func runRoutes(o *Options, res *resolve.Resolver, stdout, stderr io.Writer) erro
 	}
 	return nil
 }
+
+// listedRoutes reads family's routes and keeps those net-tools lists: the
+// IPv4 routes that are up (none for -C, which modern kernels leave empty),
+// the IPv6 table or, with -C, its cached routes.
+func listedRoutes(o *Options, family routes.Family) ([]routes.Route, error) {
+	if family == routes.IPv4 && o.Cache {
+		return nil, nil
+	}
+	rs, err := routes.List(routes.Config{}, family)
+	if err != nil {
+		return nil, err
+	}
+	kept := rs[:0]
+	for i := range rs {
+		if family == routes.IPv4 && render.Listed4(&rs[i]) || family == routes.IPv6 && render.Listed6(&rs[i], o.Cache) {
+			kept = append(kept, rs[i])
+		}
+	}
+	return kept, nil
+}
+
+// routeFamilies are the tables -r shows: IPv4 unless only -6 is given,
+// IPv6 with -6.
+func (o *Options) routeFamilies() (v4, v6 bool) { return o.Inet || !o.Inet6, o.Inet6 }
